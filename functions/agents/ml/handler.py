@@ -1,0 +1,6 @@
+"""Lambda adapter for the ml agent."""
+
+from moneygrow.agents.runner import lambda_handler_for
+from moneygrow.models import AgentName
+
+handler = lambda_handler_for(AgentName.ML)

@@ -1,0 +1,1 @@
+"""The independent analysis agents and the aggregator that merges them."""

@@ -1,0 +1,80 @@
+"""Runs one agent for one task: the single entry point the agent Lambdas (and tests) call."""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Protocol
+
+from moneygrow.chains import Chain
+from moneygrow.config import Settings, get_settings
+from moneygrow.models import AgentName, AgentResult, AnalysisTask
+from moneygrow.observability import logger, tracer
+
+if TYPE_CHECKING:
+    from moneygrow.chain.reader import ChainReader
+    from moneygrow.ml.model_store import ModelStore
+
+
+@dataclass(frozen=True)
+class AgentDeps:
+    """What an agent may use. Tests build their own (fake stores, a local chain)."""
+
+    settings: Settings
+    chain: Callable[[Chain], ChainReader]  # one reader per chain, cached across invocations
+    models: ModelStore
+
+
+class Agent(Protocol):
+    def __call__(self, task: AnalysisTask, deps: AgentDeps) -> AgentResult: ...
+
+
+# Imported lazily so the heuristic Lambda never loads scikit-learn, and so on.
+_AGENT_MODULES: dict[AgentName, str] = {
+    AgentName.HEURISTIC: "moneygrow.agents.heuristic",
+    AgentName.ML: "moneygrow.agents.ml",
+    AgentName.SMART_MONEY: "moneygrow.agents.smart_money",
+}
+
+
+def load_agent(name: AgentName) -> Agent:
+    module = importlib.import_module(_AGENT_MODULES[name])
+    agent: Agent = module.analyse
+    return agent
+
+
+@lru_cache(maxsize=1)
+def default_deps() -> AgentDeps:
+    from moneygrow.chain.reader import chain_reader_factory
+    from moneygrow.ml.model_store import model_store_from_settings
+
+    settings = get_settings()
+    return AgentDeps(
+        settings=settings, chain=chain_reader_factory(settings), models=model_store_from_settings(settings)
+    )
+
+
+def run_agent(name: AgentName, event: dict[str, Any], deps: AgentDeps | None = None) -> dict[str, Any]:
+    """Validate the task, run the agent, stamp its wall time. Infrastructure errors propagate
+    on purpose: the workflow's Retry/Catch turn them into a retried or degraded result."""
+    task = AnalysisTask.model_validate(event)
+    logger.append_keys(task_id=task.task_id, agent=name.value)
+    started = time.perf_counter()
+    with tracer.provider.in_subsegment(f"agent.{name.value}"):
+        result = load_agent(name)(task, deps or default_deps())
+    result.duration_ms = int((time.perf_counter() - started) * 1000)
+    logger.info("agent finished", extra={"status": result.status, "duration_ms": result.duration_ms})
+    return result.model_dump(mode="json")
+
+
+def lambda_handler_for(name: AgentName) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    """The Lambda entry point of one agent (each agent is its own function)."""
+
+    @logger.inject_lambda_context
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return run_agent(name, event)
+
+    return handler

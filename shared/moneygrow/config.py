@@ -1,0 +1,43 @@
+"""Configuration read once from the environment into typed settings."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from moneygrow.chains import Chain
+
+
+class Settings(BaseSettings):
+    """Everything a function needs to know about its surroundings.
+
+    In the cloud the values come from the Lambda environment set by CDK; locally from the dev stack.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="MONEYGROW_", extra="ignore")
+
+    stage: str = "local"
+    aws_region: str = Field(default="us-east-1", validation_alias="AWS_DEFAULT_REGION")
+    table_name: str = "moneygrow-local"
+    model_bucket: str = "moneygrow-models-local"
+    state_machine_arn: str = ""
+    # JSON object chain name -> list of RPC URLs (first healthy wins). Local default: anvil for all.
+    rpc_urls: dict[Chain, list[str]] = Field(
+        default_factory=lambda: {c: ["http://127.0.0.1:8545"] for c in Chain}
+    )
+    rpc_timeout_s: float = 5.0
+    # The JWT signing secret: given directly (local dev) or by the name of an SSM SecureString.
+    jwt_secret: str = ""
+    jwt_secret_parameter: str = ""
+    access_token_ttl_s: int = 15 * 60
+    refresh_token_ttl_s: int = 7 * 24 * 3600
+    max_body_bytes: int = 16 * 1024
+    data_dir: str = ""  # labelled data (../shared/data); optional
+    smart_money_wallets: str = ""  # path to a CSV of known wallets; optional
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,104 @@
+"""Domain models shared by the API, the agents and the aggregator (one name per concept)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from moneygrow.chains import Chain
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Severity(StrEnum):
+    CRITICAL = "CRITICAL"
+    HIGH = "HIGH"
+    MEDIUM = "MEDIUM"
+    LOW = "LOW"
+
+
+class AnalysisStatus(StrEnum):
+    PENDING = "PENDING"
+    RUNNING = "RUNNING"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+
+
+class AgentName(StrEnum):
+    HEURISTIC = "heuristic"
+    ML = "ml"
+    SMART_MONEY = "smart_money"
+
+
+class AgentStatus(StrEnum):
+    OK = "OK"  # the agent ran fully
+    DEGRADED = "DEGRADED"  # it ran but some inputs were missing (named in `gaps`)
+    FAILED = "FAILED"  # it did not produce a result (the workflow caught an error)
+
+
+class RiskLevel(StrEnum):
+    LOW = "LOW"
+    MEDIUM = "MEDIUM"
+    HIGH = "HIGH"
+    CRITICAL = "CRITICAL"
+
+
+class Finding(BaseModel):
+    """One reason behind a risk score."""
+
+    type: str
+    score: int = Field(ge=0, le=100)
+    reason: str
+    severity: Severity
+    evidence: dict[str, Any] = Field(default_factory=dict)
+
+
+class AnalysisTask(BaseModel):
+    """The state machine's input, and what every agent receives."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    task_id: str
+    user_id: str
+    token_address: str
+    chain: Chain
+
+
+class AgentResult(BaseModel):
+    """What one agent returns to the workflow (JSON-serialisable)."""
+
+    agent: AgentName
+    status: AgentStatus
+    duration_ms: int = 0
+    findings: list[Finding] = Field(default_factory=list)
+    data: dict[str, Any] = Field(default_factory=dict)
+    gaps: list[str] = Field(default_factory=list)
+    error: str | None = None
+
+
+class MlPrediction(BaseModel):
+    scam_probability: float = Field(ge=0.0, le=1.0)
+    prediction: str  # "scam" | "legit"
+    confidence: float = Field(ge=0.0, le=1.0)
+    model_version: str
+
+
+class AnalysisResult(BaseModel):
+    """The aggregated verdict stored with the analysis and returned by GET /analysis/{task_id}."""
+
+    risk_score: int = Field(ge=0, le=100)
+    risk_level: RiskLevel
+    confidence: float = Field(ge=0.0, le=1.0)
+    degraded: bool
+    heuristic_risks: list[Finding]
+    ml_prediction: MlPrediction | None
+    smart_money_analysis: dict[str, Any]
+    recommendations: list[str]
+    agent_statuses: dict[str, AgentStatus]
+    timings_ms: dict[str, int]
+    token: dict[str, Any] = Field(default_factory=dict)
