@@ -1,0 +1,32 @@
+"""The committed contract artefacts must match the current Solidity sources (no drift)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
+SOURCES = sorted((CONTRACTS / "src").glob("*.sol"))
+
+
+def test_every_source_has_an_artefact() -> None:
+    assert SOURCES, "no Solidity sources found"
+    for src in SOURCES:
+        assert (CONTRACTS / "artifacts" / f"{src.stem}.json").is_file(), (
+            f"missing artefact for {src.name}: run `node contracts/build.mjs`"
+        )
+
+
+@pytest.mark.parametrize("src", SOURCES, ids=[s.stem for s in SOURCES])
+def test_artefact_matches_source(src: Path) -> None:
+    artefact = json.loads((CONTRACTS / "artifacts" / f"{src.stem}.json").read_text())
+    assert artefact["sourceHash"] == hashlib.sha256(src.read_bytes()).hexdigest(), (
+        f"{src.name} changed since its artefact was built: run `node contracts/build.mjs`"
+    )
+    assert artefact["compiler"].startswith("0.8."), artefact["compiler"]
+    assert artefact["bytecode"].startswith("0x") and len(artefact["bytecode"]) > 100
+    assert artefact["deployedBytecode"].startswith("0x") and len(artefact["deployedBytecode"]) > 100
+    assert any(item.get("name") == "transfer" for item in artefact["abi"])
