@@ -1,0 +1,51 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from moneygrow.auth.tokens import TokenIssuer
+from moneygrow.config import Settings, get_settings
+from moneygrow_api.deps import ApiDeps
+from moneygrow_api.errors import install_error_handlers
+from moneygrow_api.middleware import RequestGuard
+from moneygrow_api.routes import router
+
+
+def deps_from_settings(settings: Settings) -> ApiDeps:
+    """Wire the real adapters (DynamoDB, Step Functions, chain RPC) from configuration."""
+    from moneygrow.adapters.stepfunctions import StepFunctionsWorkflow
+    from moneygrow.chain.reader import chain_reader_factory
+    from moneygrow.secrets import jwt_secret
+    from moneygrow.store.factory import store_from_settings
+
+    store = store_from_settings(settings)
+    workflow = StepFunctionsWorkflow(settings.state_machine_arn)
+    readers = chain_reader_factory(settings)
+
+    def chain_probe() -> None:
+        for chain in settings.rpc_urls:
+            if not readers(chain).is_healthy():
+                raise ConnectionError(f"{chain} RPC is not answering")
+
+    return ApiDeps(
+        settings=settings,
+        store=store,
+        workflow=workflow,
+        issuer=TokenIssuer(jwt_secret(settings), settings.access_token_ttl_s, settings.refresh_token_ttl_s),
+        readiness={"dynamodb": store.ping, "workflow": workflow.ping, "chain": chain_probe},
+    )
+
+
+def create_app(deps: ApiDeps | None = None) -> FastAPI:
+    settings = deps.settings if deps else get_settings()
+    app = FastAPI(
+        title="MoneyGrow API",
+        version="0.1.0",
+        description="Is this token a scam? Submit a token contract and get an explained risk verdict.",
+    )
+    app.state.deps = deps or deps_from_settings(settings)
+    app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)
+    install_error_handlers(app)
+    app.include_router(router)
+    return app

@@ -1,0 +1,132 @@
+"""Request and response bodies of the public API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from moneygrow.chains import Chain
+from moneygrow.models import AnalysisStatus
+from moneygrow.store.records import Analysis, ApiKey, User
+
+T = TypeVar("T")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RegisterRequest(Strict):
+    email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    password: str = Field(min_length=1, max_length=128)
+
+
+class TokenRequest(Strict):
+    email: str = Field(min_length=1, max_length=254)
+    password: str = Field(min_length=1, max_length=128)
+
+
+class RefreshRequest(Strict):
+    refresh_token: str = Field(min_length=1, max_length=4096)
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: str
+    expires_in: int
+
+
+class UserResponse(BaseModel):
+    user_id: str
+    email: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, user: User) -> UserResponse:
+        return cls(user_id=user.user_id, email=user.email, created_at=user.created_at)
+
+
+class ApiKeyRequest(Strict):
+    name: str = Field(default="default", min_length=1, max_length=64, pattern=r"^[\w .:-]+$")
+
+
+class ApiKeyResponse(BaseModel):
+    key_id: str
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+    @classmethod
+    def of(cls, key: ApiKey) -> ApiKeyResponse:
+        return cls(key_id=key.key_id, name=key.name, prefix=key.prefix, created_at=key.created_at,
+                   last_used_at=key.last_used_at)
+
+
+class NewApiKeyResponse(ApiKeyResponse):
+    api_key: str = Field(description="The key itself. Shown only once: store it now.")
+
+
+class AnalyzeRequest(Strict):
+    token_address: str = Field(pattern=r"^0x[0-9a-fA-F]{40}$", examples=["0x5FbDB2315678afecb367f032d93F642f64180aa3"])
+    chain: Chain = Chain.ETHEREUM
+
+
+class Links(BaseModel):
+    self: str
+
+
+class AnalysisSummary(BaseModel):
+    task_id: str
+    status: AnalysisStatus
+    token_address: str
+    chain: Chain
+    created_at: datetime
+    completed_at: datetime | None
+    risk_score: int | None
+    risk_level: str | None
+    links: Links
+
+    @classmethod
+    def of(cls, a: Analysis) -> AnalysisSummary:
+        result = a.result or {}
+        return cls(task_id=a.task_id, status=a.status, token_address=a.token_address, chain=a.chain,
+                   created_at=a.created_at, completed_at=a.completed_at, risk_score=result.get("risk_score"),
+                   risk_level=result.get("risk_level"), links=Links(self=f"/analysis/{a.task_id}"))
+
+
+class AnalyzeResponse(BaseModel):
+    task_id: str
+    status: AnalysisStatus
+    deduplicated: bool = Field(description="True when an analysis of this token was already running")
+    links: Links
+
+
+class AnalysisResponse(AnalysisSummary):
+    updated_at: datetime
+    result: dict[str, Any] | None
+    error: dict[str, Any] | None
+    agents: list[dict[str, Any]]
+
+    @classmethod
+    def full(cls, a: Analysis) -> AnalysisResponse:
+        return cls(**AnalysisSummary.of(a).model_dump(), updated_at=a.updated_at, result=a.result, error=a.error,
+                   agents=a.agents)
+
+
+class PageResponse(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: Any
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody

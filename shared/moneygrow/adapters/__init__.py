@@ -1,0 +1,1 @@
+"""Adapters to AWS services; the only modules in shared/ that import boto3."""

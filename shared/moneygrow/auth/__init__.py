@@ -1,0 +1,1 @@
+"""Passwords, JWTs and API keys."""

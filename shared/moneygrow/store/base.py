@@ -1,0 +1,59 @@
+"""The storage interface the domain logic uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, Protocol, TypeVar
+
+from moneygrow.chains import Chain
+from moneygrow.store.records import Analysis, ApiKey, User
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    cursor: str | None  # opaque; pass back to get the next page, None when there is none
+
+
+class EmailTaken(Exception):
+    """A user with this email exists already."""
+
+
+class ActiveTaskExists(Exception):
+    """An analysis of this token is already running for this user."""
+
+    def __init__(self, task_id: str) -> None:
+        super().__init__(task_id)
+        self.task_id = task_id
+
+
+class InvalidCursor(Exception):
+    """A pagination cursor that this store did not issue."""
+
+
+class Store(Protocol):
+    # users
+    def create_user(self, user: User) -> None: ...  # raises EmailTaken
+    def get_user(self, user_id: str) -> User | None: ...
+    def get_user_by_email(self, email: str) -> User | None: ...
+
+    # API keys
+    def put_api_key(self, key: ApiKey) -> None: ...
+    def get_api_key_by_hash(self, key_hash: str) -> ApiKey | None: ...
+    def list_api_keys(self, user_id: str, limit: int, cursor: str | None) -> Page[ApiKey]: ...
+    def delete_api_key(self, user_id: str, key_id: str) -> bool: ...
+    def touch_api_key(self, user_id: str, key_id: str, when: datetime) -> None: ...
+
+    # analyses
+    def claim_active_task(self, user_id: str, chain: Chain, token_address: str, task_id: str,
+                          ttl_s: int) -> None: ...  # raises ActiveTaskExists
+    def release_active_task(self, user_id: str, chain: Chain, token_address: str, task_id: str) -> None: ...
+    def put_analysis(self, analysis: Analysis) -> None: ...
+    def get_analysis(self, task_id: str) -> Analysis | None: ...
+    def update_analysis(self, task_id: str, **changes: Any) -> Analysis: ...
+    def list_analyses(self, user_id: str, limit: int, cursor: str | None) -> Page[Analysis]: ...
+
+    def ping(self) -> None: ...  # raises when the store is unreachable

@@ -1,0 +1,294 @@
+"""DynamoDB store (PynamoDB), single-table design.
+
+Items (pk / sk / gsi1pk / gsi1sk):
+- user profile        USER#<uid>      / PROFILE
+- email uniqueness    EMAIL#<email>   / EMAIL                (user_id)
+- API key             USER#<uid>      / APIKEY#<key_id>      gsi1: APIKEYHASH#<sha256> / APIKEY
+- running-task lock   USER#<uid>      / ACTIVE#<chain>#<addr> (task_id, expires_at TTL)
+- analysis            ANALYSIS#<tid>  / ANALYSIS             gsi1: USER#<uid>#ANALYSES / <created iso>#<tid>
+
+Access patterns: user by id / by email, key by hash (gsi1), keys of a user (pk query),
+analysis by task id, analyses of a user newest first (gsi1 query, descending).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from pynamodb.attributes import (
+    DiscriminatorAttribute,
+    JSONAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from moneygrow.chains import Chain
+from moneygrow.models import AnalysisStatus
+from moneygrow.store.base import ActiveTaskExists, EmailTaken, InvalidCursor, Page
+from moneygrow.store.records import Analysis, ApiKey, User
+
+
+class Gsi1(GlobalSecondaryIndex["Item"]):
+    class Meta:
+        index_name = "gsi1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class Item(Model):
+    class Meta:
+        table_name = "moneygrow-local"  # replaced by DynamoStore from settings
+        region = "us-east-1"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    kind = DiscriminatorAttribute()
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi1 = Gsi1()
+
+
+class UserItem(Item, discriminator="user"):
+    user_id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    password_hash = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
+class EmailItem(Item, discriminator="email"):
+    user_id = UnicodeAttribute()
+
+
+class ApiKeyItem(Item, discriminator="apikey"):
+    key_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    prefix = UnicodeAttribute()
+    key_hash = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    last_used_at = UTCDateTimeAttribute(null=True)
+
+
+class ActiveTaskItem(Item, discriminator="active"):
+    task_id = UnicodeAttribute()
+    expires_at = NumberAttribute()  # epoch seconds; the table's TTL attribute
+
+
+class AnalysisItem(Item, discriminator="analysis"):
+    task_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    token_address = UnicodeAttribute()
+    chain = UnicodeAttribute()
+    status = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    completed_at = UTCDateTimeAttribute(null=True)
+    result = JSONAttribute(null=True)
+    error = JSONAttribute(null=True)
+    agents = JSONAttribute(null=True)
+
+
+_MODELS: tuple[type[Item], ...] = (Item, UserItem, EmailItem, ApiKeyItem, ActiveTaskItem, AnalysisItem)
+
+
+def _user_pk(user_id: str) -> str:
+    return f"USER#{user_id}"
+
+
+def _active_sk(chain: Chain, token_address: str) -> str:
+    return f"ACTIVE#{chain.value}#{token_address.lower()}"
+
+
+def _encode_cursor(key: dict[str, Any] | None) -> str | None:
+    if not key:
+        return None
+    return base64.urlsafe_b64encode(json.dumps(key, sort_keys=True).encode()).decode()
+
+
+def _decode_cursor(cursor: str | None, attr: str, expected: str) -> dict[str, Any] | None:
+    """Decode a cursor and check it belongs to the caller's own partition (no cross-user paging)."""
+    if not cursor:
+        return None
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except ValueError as exc:  # bad base64, bad UTF-8 and bad JSON are all ValueErrors
+        raise InvalidCursor("cursor is not valid") from exc
+    if not isinstance(key, dict) or key.get(attr) != {"S": expected}:
+        raise InvalidCursor("cursor does not belong to this listing")
+    return key
+
+
+def _to_analysis(item: AnalysisItem) -> Analysis:
+    return Analysis(
+        task_id=item.task_id,
+        user_id=item.user_id,
+        token_address=item.token_address,
+        chain=Chain(item.chain),
+        status=AnalysisStatus(item.status),
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+        completed_at=item.completed_at,
+        result=item.result,
+        error=item.error,
+        agents=item.agents or [],
+    )
+
+
+def _to_api_key(item: ApiKeyItem) -> ApiKey:
+    return ApiKey(
+        key_id=item.key_id,
+        user_id=item.user_id,
+        name=item.name,
+        prefix=item.prefix,
+        key_hash=item.key_hash,
+        created_at=item.created_at,
+        last_used_at=item.last_used_at,
+    )
+
+
+class DynamoStore:
+    """The Store on DynamoDB. The endpoint comes from botocore's standard configuration
+    (AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_DYNAMODB locally), so cloud and local share one path."""
+
+    def __init__(self, table_name: str, region: str) -> None:
+        for model in _MODELS:
+            model.Meta.table_name = table_name
+            model.Meta.region = region
+            model._connection = None
+        self._table_name = table_name
+        self._region = region
+
+    # users
+    def create_user(self, user: User) -> None:
+        email_key = f"EMAIL#{user.email}"
+        try:
+            with TransactWrite(connection=Connection(region=self._region)) as tx:
+                tx.save(EmailItem(pk=email_key, sk="EMAIL", user_id=user.user_id),
+                        condition=EmailItem.pk.does_not_exist())
+                tx.save(UserItem(pk=_user_pk(user.user_id), sk="PROFILE", **user.model_dump()),
+                        condition=UserItem.pk.does_not_exist())
+        except TransactWriteError as exc:
+            if exc.cause_response_code == "TransactionCanceledException":
+                raise EmailTaken(user.email) from exc
+            raise
+
+    def get_user(self, user_id: str) -> User | None:
+        try:
+            item = UserItem.get(_user_pk(user_id), "PROFILE", consistent_read=True)
+        except DoesNotExist:
+            return None
+        return User(user_id=item.user_id, email=item.email, password_hash=item.password_hash,
+                    created_at=item.created_at)
+
+    def get_user_by_email(self, email: str) -> User | None:
+        try:
+            pointer = EmailItem.get(f"EMAIL#{email}", "EMAIL", consistent_read=True)
+        except DoesNotExist:
+            return None
+        return self.get_user(pointer.user_id)
+
+    # API keys
+    def put_api_key(self, key: ApiKey) -> None:
+        ApiKeyItem(pk=_user_pk(key.user_id), sk=f"APIKEY#{key.key_id}", gsi1pk=f"APIKEYHASH#{key.key_hash}",
+                   gsi1sk="APIKEY", **key.model_dump()).save(condition=ApiKeyItem.pk.does_not_exist())
+
+    def get_api_key_by_hash(self, key_hash: str) -> ApiKey | None:
+        for item in Item.gsi1.query(f"APIKEYHASH#{key_hash}", limit=1):
+            if isinstance(item, ApiKeyItem):
+                return _to_api_key(item)
+        return None
+
+    def list_api_keys(self, user_id: str, limit: int, cursor: str | None) -> Page[ApiKey]:
+        pk = _user_pk(user_id)
+        result = ApiKeyItem.query(pk, ApiKeyItem.sk.startswith("APIKEY#"), limit=limit,
+                                  last_evaluated_key=_decode_cursor(cursor, "pk", pk))
+        items = [_to_api_key(i) for i in result if isinstance(i, ApiKeyItem)]
+        return Page(items, _encode_cursor(result.last_evaluated_key))
+
+    def delete_api_key(self, user_id: str, key_id: str) -> bool:
+        item = ApiKeyItem(pk=_user_pk(user_id), sk=f"APIKEY#{key_id}")
+        try:
+            item.delete(condition=ApiKeyItem.pk.exists())
+        except Exception as exc:  # DeleteError wraps ConditionalCheckFailed
+            if "ConditionalCheckFailed" in str(exc):
+                return False
+            raise
+        return True
+
+    def touch_api_key(self, user_id: str, key_id: str, when: datetime) -> None:
+        item = ApiKeyItem(pk=_user_pk(user_id), sk=f"APIKEY#{key_id}")
+        try:
+            item.update(actions=[ApiKeyItem.last_used_at.set(when)], condition=ApiKeyItem.pk.exists())
+        except Exception as exc:
+            if "ConditionalCheckFailed" not in str(exc):
+                raise
+
+    # analyses
+    def claim_active_task(self, user_id: str, chain: Chain, token_address: str, task_id: str,
+                          ttl_s: int) -> None:
+        now = int(datetime.now(UTC).timestamp())
+        lock = ActiveTaskItem(pk=_user_pk(user_id), sk=_active_sk(chain, token_address), task_id=task_id,
+                              expires_at=now + ttl_s)
+        try:
+            # A lock past its expiry counts as free: TTL deletion in DynamoDB is lazy.
+            lock.save(condition=ActiveTaskItem.pk.does_not_exist() | (ActiveTaskItem.expires_at < now))
+        except PutError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+            current = ActiveTaskItem.get(lock.pk, lock.sk, consistent_read=True)
+            raise ActiveTaskExists(current.task_id) from exc
+
+    def release_active_task(self, user_id: str, chain: Chain, token_address: str, task_id: str) -> None:
+        lock = ActiveTaskItem(pk=_user_pk(user_id), sk=_active_sk(chain, token_address))
+        try:
+            lock.delete(condition=ActiveTaskItem.task_id == task_id)  # only our own lock
+        except Exception as exc:
+            if "ConditionalCheckFailed" not in str(exc):
+                raise
+
+    def put_analysis(self, analysis: Analysis) -> None:
+        data = analysis.model_dump()
+        data["chain"] = analysis.chain.value
+        data["status"] = analysis.status.value
+        AnalysisItem(
+            pk=f"ANALYSIS#{analysis.task_id}", sk="ANALYSIS", gsi1pk=f"USER#{analysis.user_id}#ANALYSES",
+            gsi1sk=f"{analysis.created_at.isoformat()}#{analysis.task_id}", **data,
+        ).save()
+
+    def get_analysis(self, task_id: str) -> Analysis | None:
+        try:
+            item = AnalysisItem.get(f"ANALYSIS#{task_id}", "ANALYSIS", consistent_read=True)
+        except DoesNotExist:
+            return None
+        return _to_analysis(item)
+
+    def update_analysis(self, task_id: str, **changes: Any) -> Analysis:
+        item = AnalysisItem(pk=f"ANALYSIS#{task_id}", sk="ANALYSIS")
+        changes.setdefault("updated_at", datetime.now(UTC))
+        actions = [
+            getattr(AnalysisItem, name).remove() if value is None else getattr(AnalysisItem, name).set(value)
+            for name, value in changes.items()
+        ]
+        item.update(actions=actions, condition=AnalysisItem.pk.exists())  # refreshes item with ALL_NEW
+        return _to_analysis(item)
+
+    def list_analyses(self, user_id: str, limit: int, cursor: str | None) -> Page[Analysis]:
+        hk = f"USER#{user_id}#ANALYSES"
+        result = Item.gsi1.query(hk, scan_index_forward=False, limit=limit,
+                                 last_evaluated_key=_decode_cursor(cursor, "gsi1pk", hk))
+        items = [_to_analysis(i) for i in result if isinstance(i, AnalysisItem)]
+        return Page(items, _encode_cursor(result.last_evaluated_key))
+
+    def ping(self) -> None:
+        Item.describe_table()

@@ -1,0 +1,42 @@
+"""The records the store keeps (plain pydantic models, independent of the storage technology)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from moneygrow.chains import Chain
+from moneygrow.models import AnalysisStatus
+
+
+class User(BaseModel):
+    user_id: str
+    email: str
+    password_hash: str
+    created_at: datetime
+
+
+class ApiKey(BaseModel):
+    key_id: str
+    user_id: str
+    name: str
+    prefix: str  # shown to the user so they can recognise the key; the secret is never stored
+    key_hash: str
+    created_at: datetime
+    last_used_at: datetime | None = None
+
+
+class Analysis(BaseModel):
+    task_id: str
+    user_id: str
+    token_address: str
+    chain: Chain
+    status: AnalysisStatus
+    created_at: datetime
+    updated_at: datetime
+    completed_at: datetime | None = None
+    result: dict[str, Any] | None = None
+    error: dict[str, Any] | None = None
+    agents: list[dict[str, Any]] = Field(default_factory=list)

@@ -1,0 +1,73 @@
+"""Shared fixtures. Environment is set before any moneygrow module reads settings."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+
+os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+os.environ.setdefault("MONEYGROW_JWT_SECRET", "test-secret-" + "x" * 40)
+
+from moneygrow.auth.tokens import TokenIssuer  # noqa: E402
+from moneygrow.config import Settings  # noqa: E402
+from moneygrow.models import AnalysisTask  # noqa: E402
+from moneygrow.store.memory import MemoryStore  # noqa: E402
+from moneygrow.workflow import ExecutionState  # noqa: E402
+
+
+@dataclass
+class RecordingWorkflow:
+    """A local stand-in for Step Functions that records what was started (unit tests only)."""
+
+    started: list[AnalysisTask] = field(default_factory=list)
+    fail_with: Exception | None = None
+    states: dict[str, ExecutionState] = field(default_factory=dict)
+
+    def start(self, task: AnalysisTask) -> None:
+        if self.fail_with:
+            raise self.fail_with
+        self.started.append(task)
+
+    def state(self, task_id: str) -> ExecutionState:
+        return self.states.get(task_id, ExecutionState.RUNNING)
+
+    def ping(self) -> None:
+        if self.fail_with:
+            raise self.fail_with
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(jwt_secret="unit-test-secret-" + "y" * 32)
+
+
+@pytest.fixture
+def memory_store() -> MemoryStore:
+    return MemoryStore()
+
+
+@pytest.fixture
+def workflow() -> RecordingWorkflow:
+    return RecordingWorkflow()
+
+
+@pytest.fixture
+def issuer(settings: Settings) -> TokenIssuer:
+    return TokenIssuer(settings.jwt_secret, settings.access_token_ttl_s, settings.refresh_token_ttl_s)
+
+
+@pytest.fixture
+def api(settings: Settings, memory_store: MemoryStore, workflow: RecordingWorkflow,
+        issuer: TokenIssuer) -> Iterator[object]:
+    from fastapi.testclient import TestClient
+    from moneygrow_api import ApiDeps, create_app
+
+    deps = ApiDeps(settings=settings, store=memory_store, workflow=workflow, issuer=issuer,
+                   readiness={"store": memory_store.ping, "workflow": workflow.ping})
+    with TestClient(create_app(deps), raise_server_exceptions=False) as client:
+        yield client
