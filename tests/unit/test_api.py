@@ -1,0 +1,186 @@
+"""The HTTP API over the in-memory store and a recording workflow (no AWS)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from moneygrow.models import AnalysisStatus
+from moneygrow.store.memory import MemoryStore
+from moneygrow.workflow import ExecutionState
+
+TOKEN = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+PASSWORD = "correct horse battery"
+
+
+def _login(api: TestClient, email: str = "alice@example.com") -> dict[str, str]:
+    assert api.post("/auth/register", json={"email": email, "password": PASSWORD}).status_code == 201
+    r = api.post("/auth/token", json={"email": email, "password": PASSWORD})
+    assert r.status_code == 200
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+def _error(r: Any, status: int, code: str) -> dict[str, Any]:
+    assert r.status_code == status, r.text
+    body = r.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "details"}
+    assert body["error"]["code"] == code
+    return dict(body["error"])
+
+
+def test_health_and_openapi(api: TestClient) -> None:
+    assert api.get("/health").json() == {"status": "ok"}
+    assert api.get("/health/ready").json()["status"] == "ready"
+    paths = api.get("/openapi.json").json()["paths"]
+    for path in ("/auth/register", "/auth/token", "/auth/refresh", "/users/me", "/users/api-keys",
+                 "/users/api-keys/{key_id}", "/analyze", "/analysis/{task_id}", "/analysis/history"):
+        assert path in paths
+    assert api.get("/docs").status_code == 200
+
+
+def test_ready_is_503_when_a_dependency_is_down(api: TestClient, workflow: Any) -> None:
+    workflow.fail_with = ConnectionError("down")
+    err = _error(api.get("/health/ready"), 503, "not_ready")
+    assert err["details"]["workflow"].startswith("down")
+
+
+def test_register_login_refresh_me(api: TestClient) -> None:
+    r = api.post("/auth/register", json={"email": "Bob@Example.com", "password": PASSWORD})
+    assert r.status_code == 201 and r.json()["email"] == "bob@example.com"
+    _error(api.post("/auth/register", json={"email": "bob@example.com", "password": PASSWORD}), 409, "conflict")
+    _error(api.post("/auth/register", json={"email": "c@example.com", "password": "short"}), 422, "validation_error")
+    _error(api.post("/auth/token", json={"email": "bob@example.com", "password": "wrong password"}), 401,
+           "unauthorized")
+    # same message whether or not the account exists
+    a = api.post("/auth/token", json={"email": "nobody@example.com", "password": PASSWORD}).json()
+    b = api.post("/auth/token", json={"email": "bob@example.com", "password": "wrong password"}).json()
+    assert a == b
+    tokens = api.post("/auth/token", json={"email": "bob@example.com", "password": PASSWORD}).json()
+    me = api.get("/users/me", headers={"Authorization": f"Bearer {tokens['access_token']}"})
+    assert me.json()["email"] == "bob@example.com"
+    # a refresh token is not an access token, and vice versa
+    _error(api.get("/users/me", headers={"Authorization": f"Bearer {tokens['refresh_token']}"}), 401, "unauthorized")
+    _error(api.post("/auth/refresh", json={"refresh_token": tokens["access_token"]}), 401, "unauthorized")
+    fresh = api.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert fresh.status_code == 200 and fresh.json()["access_token"]
+
+
+def test_api_keys_are_shown_once_hashed_listed_and_revocable(api: TestClient, memory_store: MemoryStore) -> None:
+    h = _login(api)
+    created = api.post("/users/api-keys", json={"name": "script"}, headers=h).json()
+    key = created["api_key"]
+    assert key.startswith(created["prefix"])
+    assert all(key not in str(k.model_dump()) for k in memory_store.keys.values())  # only the hash is stored
+    assert api.get("/users/me", headers={"X-API-Key": key}).status_code == 200
+    listed = api.get("/users/api-keys", headers=h).json()
+    assert [k["key_id"] for k in listed["items"]] == [created["key_id"]]
+    assert "api_key" not in listed["items"][0]
+    assert api.get("/users/api-keys", headers={"X-API-Key": key}).json()["items"][0]["last_used_at"]
+    assert api.delete(f"/users/api-keys/{created['key_id']}", headers=h).status_code == 204
+    _error(api.get("/users/me", headers={"X-API-Key": key}), 401, "unauthorized")
+    _error(api.delete(f"/users/api-keys/{created['key_id']}", headers=h), 404, "not_found")
+
+
+def test_analyze_is_idempotent_while_running_and_starts_one_execution(api: TestClient, workflow: Any) -> None:
+    h = _login(api)
+    first = api.post("/analyze", json={"token_address": TOKEN.lower(), "chain": "bsc"}, headers=h)
+    assert first.status_code == 202
+    body = first.json()
+    assert body["status"] == "RUNNING" and body["deduplicated"] is False
+    assert first.headers["location"] == body["links"]["self"] == f"/analysis/{body['task_id']}"
+    again = api.post("/analyze", json={"token_address": TOKEN, "chain": "bsc"}, headers=h).json()
+    assert again["task_id"] == body["task_id"] and again["deduplicated"] is True
+    other_chain = api.post("/analyze", json={"token_address": TOKEN, "chain": "polygon"}, headers=h).json()
+    assert other_chain["task_id"] != body["task_id"]
+    assert [t.task_id for t in workflow.started] == [body["task_id"], other_chain["task_id"]]
+    assert workflow.started[0].token_address == TOKEN  # normalised to the checksum form
+    got = api.get(f"/analysis/{body['task_id']}", headers=h).json()
+    assert got["status"] == "RUNNING" and got["chain"] == "bsc"
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ({"token_address": "0x123", "chain": "ethereum"}, 422, "validation_error"),
+        ({"token_address": TOKEN, "chain": "solana"}, 422, "validation_error"),
+        ({"token_address": "0x5fbDB2315678afecb367f032d93F642f64180aa3", "chain": "ethereum"}, 422,
+         "validation_error"),  # bad EIP-55 checksum
+        ({"token_address": TOKEN, "chain": "ethereum", "extra": 1}, 422, "validation_error"),
+        ({}, 422, "validation_error"),
+    ],
+)
+def test_analyze_rejects_bad_input(api: TestClient, body: dict[str, Any], status: int, code: str) -> None:
+    h = _login(api)
+    _error(api.post("/analyze", json=body, headers=h), status, code)
+
+
+def test_malformed_requests_get_clear_4xx(api: TestClient) -> None:
+    h = _login(api)
+    _error(api.post("/analyze", content=b"{not json", headers={**h, "content-type": "application/json"}), 400,
+           "invalid_json")
+    _error(api.post("/analyze", content=b"a=b", headers={**h, "content-type": "application/x-www-form-urlencoded"}),
+           415, "unsupported_media_type")
+    _error(api.post("/analyze", content=b"[" + b"1," * 20000 + b"1]",
+                    headers={**h, "content-type": "application/json"}), 413, "payload_too_large")
+    _error(api.post("/analyze", json={"token_address": TOKEN}), 401, "unauthorized")
+    _error(api.get("/users/me", headers={"Authorization": "Bearer garbage"}), 401, "unauthorized")
+    _error(api.get("/users/me", headers={"X-API-Key": "mg_" + "0" * 60}), 401, "unauthorized")
+    _error(api.get("/no/such/route"), 404, "not_found")
+    _error(api.put("/analyze", json={}, headers=h), 405, "method_not_allowed")
+    _error(api.get("/analysis/not-a-task-id", headers=h), 422, "validation_error")
+    _error(api.get("/analysis/history?limit=0", headers=h), 422, "validation_error")
+    _error(api.get("/analysis/history?cursor=%%%", headers=h), 400, "invalid_cursor")
+
+
+def test_users_only_see_their_own_analyses(api: TestClient) -> None:
+    alice, bob = _login(api, "alice@example.com"), _login(api, "bob@example.com")
+    task = api.post("/analyze", json={"token_address": TOKEN}, headers=alice).json()["task_id"]
+    _error(api.get(f"/analysis/{task}", headers=bob), 404, "not_found")
+    assert api.get("/analysis/history", headers=bob).json()["items"] == []
+    mine = api.get("/analysis/history", headers=alice).json()["items"]
+    assert [a["task_id"] for a in mine] == [task]
+    # Bob analysing the same token gets his own task, not Alice's running one
+    bobs = api.post("/analyze", json={"token_address": TOKEN}, headers=bob).json()
+    assert bobs["task_id"] != task and bobs["deduplicated"] is False
+
+
+def test_history_paginates_newest_first(api: TestClient, workflow: Any) -> None:
+    h = _login(api)
+    tasks = [api.post("/analyze", json={"token_address": f"0x{i:040x}"}, headers=h).json()["task_id"]
+             for i in range(1, 6)]
+    seen, cursor = [], None
+    for _ in range(10):
+        params = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = api.get("/analysis/history", params=params, headers=h).json()
+        seen += [a["task_id"] for a in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == list(reversed(tasks))
+
+
+def test_workflow_down_gives_503_and_keeps_the_record(api: TestClient, workflow: Any,
+                                                       memory_store: MemoryStore) -> None:
+    h = _login(api)
+    workflow.fail_with = ConnectionError("states endpoint unreachable")
+    err = _error(api.post("/analyze", json={"token_address": TOKEN}, headers=h), 503, "service_unavailable")
+    stored = memory_store.get_analysis(err["details"]["task_id"])
+    assert stored is not None and stored.status == AnalysisStatus.FAILED
+    workflow.fail_with = None
+    retry = api.post("/analyze", json={"token_address": TOKEN}, headers=h).json()
+    assert retry["deduplicated"] is False  # the failed start released the token
+
+
+def test_running_analysis_whose_execution_died_is_reported_failed(api: TestClient, workflow: Any,
+                                                                  memory_store: MemoryStore) -> None:
+    from datetime import timedelta
+
+    h = _login(api)
+    task = api.post("/analyze", json={"token_address": TOKEN}, headers=h).json()["task_id"]
+    stale = memory_store.analyses[task]
+    memory_store.analyses[task] = stale.model_copy(update={"updated_at": stale.updated_at - timedelta(minutes=5)})
+    workflow.states[task] = ExecutionState.TIMED_OUT
+    got = api.get(f"/analysis/{task}", headers=h).json()
+    assert got["status"] == "FAILED" and got["error"]["code"] == "workflow_timed_out"
