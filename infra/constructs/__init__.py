@@ -1,0 +1,1 @@
+"""One construct per concern: data, lambdas (shared layer + function factory), workflow, api."""

@@ -1,0 +1,208 @@
+"""The analysis workflow: three agents in parallel, then the aggregate (or the failure path).
+
+This is the only definition of the state machine. Locally, devstack/aws.py runs the very
+DefinitionString synthesized from here (resolved to moto's Lambda ARNs).
+
+    input  {task_id, user_id, token_address, chain}                       (AnalysisTask)
+    RunAgents (Parallel, result_path $.agents)
+      ├─ RunHeuristicAgent   ─Catch→ HeuristicAgentFailed   {agent, status: FAILED, error, data}
+      ├─ RunMlAgent          ─Catch→ MlAgentFailed
+      └─ RunSmartMoneyAgent  ─Catch→ SmartMoneyAgentFailed
+    Aggregate (input {task_id, user_id, token_address, chain, agents: [h, m, s]})
+      └─Catch (result_path $.error)→ FailAnalysis → AnalysisFailed (Fail)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import aws_cdk as cdk
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_stepfunctions as sfn
+from aws_cdk import aws_stepfunctions_tasks as tasks
+from constructs import Construct
+
+from infra.constructs.lambdas import FunctionDefaults, FunctionSpec, acknowledge, arn_token, python_function
+
+from aws_cdk import aws_dynamodb as dynamodb  # isort: skip
+
+
+@dataclass(frozen=True)
+class AgentSpec:
+    name: str  # AgentName value, as in the AgentResult the branch yields
+    state_prefix: str  # state names: Run<prefix>Agent / <prefix>AgentFailed
+    construct_id: str
+    source: str
+    memory_mb: int = 256
+
+
+# Branch order is part of the contract: $.agents is [heuristic, ml, smart_money].
+AGENTS: tuple[AgentSpec, ...] = (
+    AgentSpec("heuristic", "Heuristic", "HeuristicAgentFunction", "functions/agents/heuristic"),
+    AgentSpec("ml", "Ml", "MlAgentFunction", "functions/agents/ml", memory_mb=1024),
+    AgentSpec("smart_money", "SmartMoney", "SmartMoneyAgentFunction", "functions/agents/smart_money"),
+)
+
+FUNCTION_TIMEOUT = cdk.Duration.seconds(30)
+TASK_TIMEOUT = cdk.Duration.seconds(45)  # above the function timeout: Lambda reports its own first
+EXECUTION_TIMEOUT = cdk.Duration.minutes(5)
+RETRY_ATTEMPTS = 2
+RETRY_INTERVAL = cdk.Duration.seconds(1)
+RETRY_BACKOFF = 2.0
+
+
+class Workflow(Construct):
+    """Agent, aggregate and fail functions plus the STANDARD state machine running them."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        defaults: FunctionDefaults,
+        table: dynamodb.ITable,
+        model_bucket: s3.IBucket,
+        removal_policy: cdk.RemovalPolicy,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self._defaults = defaults
+        self.state_machine_name = f"moneygrow-{defaults.stage}-analysis"
+        self.agent_functions = {agent.name: self._agent_function(agent) for agent in AGENTS}
+        self._grant_model_read(model_bucket)
+        self.aggregate_function = self._aggregate_function("AggregateFunction", "handler.handler")
+        self.fail_function = self._aggregate_function("FailAnalysisFunction", "handler.fail_handler")
+        for fn in (self.aggregate_function, self.fail_function):
+            table.grant_read_write_data(fn)
+            _acknowledge_table_index_access(fn, table)
+        self.state_machine = self._state_machine(removal_policy)
+
+    # --- functions -------------------------------------------------------------------------------
+
+    def _agent_function(self, agent: AgentSpec) -> lambda_.Function:
+        spec = FunctionSpec(
+            construct_id=agent.construct_id,
+            source=agent.source,
+            description=f"MoneyGrow {agent.name} agent",
+            memory_mb=agent.memory_mb,
+            timeout=FUNCTION_TIMEOUT,
+        )
+        return python_function(self, spec, self._defaults)
+
+    def _aggregate_function(self, construct_id: str, handler: str) -> lambda_.Function:
+        spec = FunctionSpec(
+            construct_id=construct_id,
+            source="functions/aggregate",
+            handler=handler,
+            description=f"MoneyGrow {construct_id}",
+            timeout=FUNCTION_TIMEOUT,
+        )
+        return python_function(self, spec, self._defaults)
+
+    def _grant_model_read(self, model_bucket: s3.IBucket) -> None:
+        ml = self.agent_functions["ml"]
+        model_bucket.grant_read(ml)
+        assert ml.role is not None
+        for finding in ("Action::s3:GetObject*", "Action::s3:GetBucket*", "Action::s3:List*"):
+            acknowledge(
+                ml.role,
+                f"AwsSolutions-IAM5[{finding}]",
+                "CDK's grant_read action set, on the model bucket only.",
+            )
+        acknowledge(
+            ml.role,
+            f"AwsSolutions-IAM5[Resource::{arn_token(model_bucket)}/*]",
+            "The ML agent reads any model version under the model bucket (keys are versioned by name).",
+        )
+
+    # --- states ----------------------------------------------------------------------------------
+
+    def _invoke(self, state_id: str, fn: lambda_.IFunction) -> tasks.LambdaInvoke:
+        task = tasks.LambdaInvoke(
+            self,
+            state_id,
+            lambda_function=fn,
+            payload_response_only=True,  # the state's output is the function's return value
+            retry_on_service_exceptions=False,  # our Retry below covers every error
+            task_timeout=sfn.Timeout.duration(TASK_TIMEOUT),
+        )
+        task.add_retry(
+            errors=[sfn.Errors.ALL],
+            max_attempts=RETRY_ATTEMPTS,
+            interval=RETRY_INTERVAL,
+            backoff_rate=RETRY_BACKOFF,
+        )
+        return task
+
+    def _agent_branch(self, agent: AgentSpec) -> sfn.IChainable:
+        """Run one agent; whatever it raises, the branch still yields an AgentResult-shaped dict."""
+        failed = sfn.Pass(
+            self,
+            f"{agent.state_prefix}AgentFailed",
+            parameters={
+                "agent": agent.name,
+                "status": "FAILED",
+                "error.$": "$.error.Error",  # always present; Cause may be absent (e.g. States.Timeout)
+                "data": {"caught.$": "$.error"},
+            },
+        )
+        invoke = self._invoke(f"Run{agent.state_prefix}Agent", self.agent_functions[agent.name])
+        invoke.add_catch(failed, errors=[sfn.Errors.ALL], result_path="$.error")
+        return invoke
+
+    def _definition(self) -> sfn.IChainable:
+        agents = sfn.Parallel(self, "RunAgents", result_path="$.agents")
+        for agent in AGENTS:
+            agents.branch(self._agent_branch(agent))
+        fail = self._invoke("FailAnalysis", self.fail_function).next(
+            sfn.Fail(self, "AnalysisFailed", error="AnalysisFailed", cause="The aggregate step failed")
+        )
+        aggregate = self._invoke("Aggregate", self.aggregate_function)
+        aggregate.add_catch(fail, errors=[sfn.Errors.ALL], result_path="$.error")
+        return agents.next(aggregate)
+
+    def _state_machine(self, removal_policy: cdk.RemovalPolicy) -> sfn.StateMachine:
+        log_group = logs.LogGroup(
+            self,
+            "StateMachineLogs",
+            log_group_name=f"/aws/vendedlogs/states/moneygrow-{self._defaults.stage}-analysis",
+            retention=self._defaults.log_retention,
+            removal_policy=removal_policy,
+        )
+        state_machine = sfn.StateMachine(
+            self,
+            "StateMachine",
+            definition_body=sfn.DefinitionBody.from_chainable(self._definition()),
+            state_machine_type=sfn.StateMachineType.STANDARD,
+            timeout=EXECUTION_TIMEOUT,
+            tracing_enabled=True,
+            state_machine_name=self.state_machine_name,
+            logs=sfn.LogOptions(destination=log_group, level=sfn.LogLevel.ALL, include_execution_data=True),
+        )
+        self._acknowledge_state_machine_role(state_machine)
+        return state_machine
+
+    def _acknowledge_state_machine_role(self, state_machine: sfn.StateMachine) -> None:
+        acknowledge(
+            state_machine.role,
+            "AwsSolutions-IAM5[Resource::*]",
+            "CloudWatch Logs delivery (logs:CreateLogDelivery etc.) and X-Ray actions support no "
+            "resource-level permissions.",
+        )
+        functions = [*self.agent_functions.values(), self.aggregate_function, self.fail_function]
+        for fn in functions:
+            acknowledge(
+                state_machine.role,
+                f"AwsSolutions-IAM5[Resource::{arn_token(fn)}:*]",
+                "LambdaInvoke grants the function's versions/aliases (ARN:*) along with the function.",
+            )
+
+
+def _acknowledge_table_index_access(fn: lambda_.Function, table: dynamodb.ITable) -> None:
+    assert fn.role is not None
+    acknowledge(
+        fn.role,
+        f"AwsSolutions-IAM5[Resource::{arn_token(table)}/index/*]",
+        "Access to the table's own indexes (gsi1) granted by grant_read_write_data.",
+    )
