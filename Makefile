@@ -1,0 +1,45 @@
+# The single entry point: install, lint, test, dev, synth, bench.
+SHELL := /bin/bash
+UV ?= uv
+RUN := $(UV) run --frozen
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export PYTHONPATH := $(CURDIR)/shared:$(CURDIR)/functions/api:$(CURDIR)
+
+.PHONY: install lint test test-unit dev synth bench clean
+
+install: .venv/.installed contracts/node_modules/.installed
+
+.venv/.installed: pyproject.toml uv.lock
+	@command -v $(UV) >/dev/null || python3 -m pip install --quiet uv
+	$(UV) sync --frozen
+	@touch $@
+
+contracts/node_modules/.installed: contracts/package.json contracts/package-lock.json
+	npm ci --prefix contracts --no-audit --no-fund
+	@touch $@
+
+lint: install
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) mypy
+	$(RUN) bandit -q -c pyproject.toml -r shared functions devstack infra ml
+
+# All tests: unit, integration (moto + local chain + workflow), infra (CDK synth), e2e (the dev stack).
+test: install
+	$(RUN) pytest
+
+test-unit: install
+	$(RUN) pytest tests/unit
+
+# The whole product locally: moto, anvil with demo tokens, the workflow and the API.
+dev: install
+	$(RUN) python -m devstack
+
+synth: install
+	$(RUN) python infra/app.py
+
+bench: install
+	$(RUN) python tests/benchmarks/bench_api.py
+
+clean:
+	rm -rf cdk.out build .local .pytest_cache .mypy_cache .ruff_cache
