@@ -1,0 +1,160 @@
+"""Where trained model bundles live: S3 in the cloud, a directory locally and in tests.
+
+A bundle is a dict (see moneygrow.ml.training.ModelBundle): {"model", "feature_names", "version",
+"metrics", "trained_at", ...} serialised with joblib. joblib files are pickles: only load them from
+a store this service itself writes to (the model bucket is private to the stack).
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import joblib
+
+if TYPE_CHECKING:
+    from moneygrow.config import Settings
+
+
+class ModelStore(Protocol):
+    def load(self, name: str) -> Any | None:
+        """The stored object, or None when there is no model of that name."""
+        ...
+
+    def save(self, name: str, obj: Any) -> None: ...
+
+
+def _key(name: str) -> str:
+    if not name or "/" in name or name.startswith("."):
+        raise ValueError(f"invalid model name: {name!r}")
+    return f"models/{name}.joblib"
+
+
+def _dumps(obj: Any) -> bytes:
+    buf = io.BytesIO()
+    joblib.dump(obj, buf, compress=3)
+    return buf.getvalue()
+
+
+def _loads(raw: bytes) -> Any:
+    return joblib.load(io.BytesIO(raw))
+
+
+class LocalDirModelStore:
+    """<path>/models/<name>.joblib (same layout as the bucket)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    def load(self, name: str) -> Any | None:
+        file = self.path / _key(name)
+        if not file.is_file():
+            return None
+        return _loads(file.read_bytes())
+
+    def save(self, name: str, obj: Any) -> None:
+        file = self.path / _key(name)
+        file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = file.with_suffix(".tmp")
+        tmp.write_bytes(_dumps(obj))
+        tmp.replace(file)
+
+
+def _default_s3_client_factory(region: str | None = None) -> Callable[[], Any]:
+    def factory() -> Any:
+        import boto3  # lazily: only this adapter needs it
+
+        return boto3.client("s3", region_name=region)
+
+    return factory
+
+
+class S3ModelStore:
+    """s3://<bucket>/models/<name>.joblib. The client is created on first use."""
+
+    def __init__(self, bucket: str, client_factory: Callable[[], Any] | None = None) -> None:
+        self.bucket = bucket
+        self._client_factory = client_factory or _default_s3_client_factory()
+        self._client: Any = None
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            self._client = self._client_factory()
+        return self._client
+
+    def load(self, name: str) -> Any | None:
+        try:
+            response = self.client.get_object(Bucket=self.bucket, Key=_key(name))
+        except Exception as exc:  # botocore's ClientError, without importing botocore here
+            code = getattr(exc, "response", {}).get("Error", {}).get("Code")
+            if code in ("NoSuchKey", "404", "NotFound"):
+                return None
+            raise
+        return _loads(response["Body"].read())
+
+    def save(self, name: str, obj: Any) -> None:
+        self.client.put_object(Bucket=self.bucket, Key=_key(name), Body=_dumps(obj))
+
+
+class CachingModelStore:
+    """Keeps loaded models in memory for the life of the process (warm Lambdas reuse them).
+
+    Misses are not cached, so a model uploaded after a cold start is picked up on the next call.
+    """
+
+    def __init__(self, inner: ModelStore) -> None:
+        self.inner = inner
+        self._cache: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def load(self, name: str) -> Any | None:
+        with self._lock:
+            if name in self._cache:
+                return self._cache[name]
+        obj = self.inner.load(name)
+        if obj is not None:
+            with self._lock:
+                self._cache[name] = obj
+        return obj
+
+    def save(self, name: str, obj: Any) -> None:
+        self.inner.save(name, obj)
+        with self._lock:
+            self._cache[name] = obj
+
+    def clear(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
+
+def store_for_location(location: str, region: str | None = None) -> ModelStore:
+    """'s3://bucket' or a bare bucket name -> S3; 'file://path', '/path' or './path' -> a directory."""
+    if location.startswith("file://"):
+        return LocalDirModelStore(location.removeprefix("file://"))
+    if location.startswith(("/", "./", "../")):
+        return LocalDirModelStore(location)
+    bucket = location.removeprefix("s3://").rstrip("/")
+    return S3ModelStore(bucket, _default_s3_client_factory(region))
+
+
+_STORES: dict[tuple[str, str], CachingModelStore] = {}
+_STORES_LOCK = threading.Lock()
+
+
+def model_store_from_settings(settings: Settings) -> ModelStore:
+    """The process-wide (cached) store for settings.model_bucket.
+
+    model_bucket is normally a bucket name; a local path or file:// URL selects a directory store
+    (local development without S3).
+    """
+    key = (settings.model_bucket, settings.aws_region)
+    with _STORES_LOCK:
+        store = _STORES.get(key)
+        if store is None:
+            store = CachingModelStore(store_for_location(settings.model_bucket, settings.aws_region))
+            _STORES[key] = store
+        return store
