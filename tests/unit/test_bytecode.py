@@ -13,6 +13,7 @@ from moneygrow.chain.bytecode import (
     function_selectors,
     has_opcode,
     instructions,
+    minimal_proxy_target,
     missing_erc20_functions,
     opcode_names,
     references_eip1967_slot,
@@ -119,3 +120,10 @@ def test_eip1967_slot_detection() -> None:
     code = b"\x7f" + EIP1967_IMPLEMENTATION_SLOT.to_bytes(32, "big") + b"\x54"  # PUSH32 slot SLOAD
     assert references_eip1967_slot(code)
     assert not references_eip1967_slot(runtime("ScamToken"))
+
+
+def test_minimal_proxy_target() -> None:
+    impl = "5fbdb2315678afecb367f032d93f642f64180aa3"
+    clone = bytes.fromhex("363d3d373d3d3d363d73" + impl + "5af43d82803e903d91602b57fd5bf3")
+    assert minimal_proxy_target(clone) == "0x" + impl
+    assert minimal_proxy_target(runtime("DemoToken")) is None

@@ -214,3 +214,14 @@ def risky_functions(selectors: set[str]) -> dict[str, list[str]]:
 
 def missing_erc20_functions(selectors: set[str]) -> list[str]:
     return sorted(sig for sel, sig in ERC20_REQUIRED.items() if sel not in selectors)
+
+
+_EIP1167_PREFIX = bytes.fromhex("363d3d373d3d3d363d73")
+_EIP1167_SUFFIX = bytes.fromhex("5af43d82803e903d91602b57fd5bf3")
+
+
+def minimal_proxy_target(code: bytes) -> str | None:
+    """The implementation address of an EIP-1167 minimal proxy ("clone"), else None."""
+    if len(code) == 45 and code.startswith(_EIP1167_PREFIX) and code.endswith(_EIP1167_SUFFIX):
+        return "0x" + code[10:30].hex()
+    return None

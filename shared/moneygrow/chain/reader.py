@@ -193,7 +193,7 @@ class ChainReader:
         requests_ = [("eth_call", self._call_params(_normalise(to), data, block)) for to, data in calls]
         return [self._call_result("eth_call", r) for r in self._batch(requests_)]
 
-    def erc20_metadata(self, address: str) -> dict[str, Any]:
+    def erc20_metadata(self, address: str, block: str = "latest") -> dict[str, Any]:
         """{"name", "symbol", "decimals", "total_supply", "failed"}: values are None for functions that
         reverted, returned nothing or returned garbage; their names are listed in "failed"."""
         token = _normalise(address)
@@ -203,7 +203,8 @@ class ChainReader:
             "decimals": "decimals()",
             "total_supply": "totalSupply()",
         }
-        results = self.call_many([(token, bytes.fromhex(selector(sig)[2:])) for sig in fields.values()])
+        calls = [(token, bytes.fromhex(selector(sig)[2:])) for sig in fields.values()]
+        results = self.call_many(calls, block)
         out: dict[str, Any] = {}
         failed: list[str] = []
         for (key, _), res in zip(fields.items(), results, strict=True):

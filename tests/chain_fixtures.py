@@ -1,0 +1,66 @@
+"""Pytest plugin: a session-wide local anvil chain with the demo tokens deployed.
+
+Register it once in tests/conftest.py with `pytest_plugins = ["tests.chain_fixtures"]`.
+Fixtures:
+- `anvil`: a running anvil on a free port (has .url); skips the test when the npm binary is missing.
+- `demo_tokens`: deploys DemoToken/ScamToken and writes the smart-money CSV; returns the addresses
+  plus "smart_money_wallets" (the CSV path) and "chain_json" (the addresses file).
+- `chain_settings` / `chain_deps`: Settings and AgentDeps pointing every chain at that anvil.
+Tests share one chain: leave it as you found it (wrap writes in `evm_snapshot`/`evm_revert`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from devstack.chain import (
+    AnvilNotInstalled,
+    AnvilProcess,
+    anvil_binary,
+    deploy_demo_tokens,
+    free_port,
+    start_anvil,
+)
+from devstack.chain import write_smart_money_wallets as _write_wallets
+
+
+@pytest.fixture(scope="session")
+def anvil() -> Iterator[AnvilProcess]:
+    try:
+        anvil_binary()
+    except AnvilNotInstalled as exc:
+        pytest.skip(str(exc))
+    with start_anvil(free_port()) as proc:
+        yield proc
+
+
+@pytest.fixture(scope="session")
+def demo_tokens(anvil: AnvilProcess, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    d = tmp_path_factory.mktemp("chain")
+    world = deploy_demo_tokens(anvil.url, d / "chain.json")
+    _write_wallets(anvil.url, d / "smart_money.csv")
+    return {**world, "smart_money_wallets": str(d / "smart_money.csv"), "chain_json": str(d / "chain.json")}
+
+
+@pytest.fixture(scope="session")
+def chain_settings(anvil: AnvilProcess, demo_tokens: dict[str, str]) -> Any:
+    from moneygrow.chains import Chain
+    from moneygrow.config import Settings
+
+    return Settings(
+        rpc_urls={c: [anvil.url] for c in Chain},
+        rpc_timeout_s=5.0,
+        smart_money_wallets=demo_tokens["smart_money_wallets"],
+    )
+
+
+@pytest.fixture(scope="session")
+def chain_deps(chain_settings: Any) -> Any:
+    from moneygrow.agents.runner import AgentDeps
+    from moneygrow.chain.reader import chain_reader_factory
+
+    # The heuristic and smart-money agents never touch the model store.
+    return AgentDeps(settings=chain_settings, chain=chain_reader_factory(chain_settings), models=None)  # type: ignore[arg-type]
