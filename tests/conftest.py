@@ -13,11 +13,11 @@ os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 os.environ.setdefault("MONEYGROW_JWT_SECRET", "test-secret-" + "x" * 40)
 
-from moneygrow.auth.tokens import TokenIssuer  # noqa: E402
-from moneygrow.config import Settings  # noqa: E402
-from moneygrow.models import AnalysisTask  # noqa: E402
-from moneygrow.store.memory import MemoryStore  # noqa: E402
-from moneygrow.workflow import ExecutionState  # noqa: E402
+from moneygrow.auth.tokens import TokenIssuer
+from moneygrow.config import Settings
+from moneygrow.models import AnalysisTask
+from moneygrow.store.memory import MemoryStore
+from moneygrow.workflow import ExecutionState
 
 
 @dataclass
@@ -62,12 +62,18 @@ def issuer(settings: Settings) -> TokenIssuer:
 
 
 @pytest.fixture
-def api(settings: Settings, memory_store: MemoryStore, workflow: RecordingWorkflow,
-        issuer: TokenIssuer) -> Iterator[object]:
+def api(
+    settings: Settings, memory_store: MemoryStore, workflow: RecordingWorkflow, issuer: TokenIssuer
+) -> Iterator[object]:
     from fastapi.testclient import TestClient
     from moneygrow_api import ApiDeps, create_app
 
-    deps = ApiDeps(settings=settings, store=memory_store, workflow=workflow, issuer=issuer,
-                   readiness={"store": memory_store.ping, "workflow": workflow.ping})
+    deps = ApiDeps(
+        settings=settings,
+        store=memory_store,
+        workflow=workflow,
+        issuer=issuer,
+        readiness={"store": memory_store.ping, "workflow": workflow.ping},
+    )
     with TestClient(create_app(deps), raise_server_exceptions=False) as client:
         yield client

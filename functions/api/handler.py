@@ -1,7 +1,6 @@
 """Lambda adapter for the API: API Gateway (REST) events → FastAPI via Mangum."""
 
 from mangum import Mangum
-
 from moneygrow.observability import logger
 from moneygrow_api import create_app
 

@@ -22,11 +22,18 @@ from moneygrow.models import (
 from moneygrow.store.base import Store
 
 # How much each agent contributes to the confidence of the verdict when it ran fully.
-AGENT_WEIGHT: dict[AgentName, float] = {AgentName.HEURISTIC: 0.55, AgentName.ML: 0.25,
-                                        AgentName.SMART_MONEY: 0.20}
+AGENT_WEIGHT: dict[AgentName, float] = {
+    AgentName.HEURISTIC: 0.55,
+    AgentName.ML: 0.25,
+    AgentName.SMART_MONEY: 0.20,
+}
 # A finding of this severity puts the score at least this high, whatever else is found.
-SEVERITY_FLOOR: dict[Severity, int] = {Severity.CRITICAL: 85, Severity.HIGH: 60, Severity.MEDIUM: 30,
-                                       Severity.LOW: 0}
+SEVERITY_FLOOR: dict[Severity, int] = {
+    Severity.CRITICAL: 85,
+    Severity.HIGH: 60,
+    Severity.MEDIUM: 30,
+    Severity.LOW: 0,
+}
 ML_SHARE = 0.3  # weight of the ML probability beside the findings
 
 _ADVICE: dict[str, str] = {
@@ -58,8 +65,9 @@ def _parse_agents(raw: list[dict[str, Any]]) -> dict[AgentName, AgentResult]:
             result = AgentResult.model_validate(item)
         except ValidationError:
             # A branch the workflow caught carries only agent/status/error: keep it as FAILED.
-            result = AgentResult(agent=AgentName(item["agent"]), status=AgentStatus.FAILED,
-                                 error=str(item.get("error"))[:500])
+            result = AgentResult(
+                agent=AgentName(item["agent"]), status=AgentStatus.FAILED, error=str(item.get("error"))[:500]
+            )
         parsed[result.agent] = result
     for name in AgentName:
         parsed.setdefault(name, AgentResult(agent=name, status=AgentStatus.FAILED, error="no result"))
@@ -78,7 +86,9 @@ def _score(findings: list[Finding], ml: MlPrediction | None) -> int:
     for finding in findings:
         remaining *= 1.0 - finding.score / 100.0
     from_findings = 100.0 * (1.0 - remaining)
-    score = from_findings if ml is None else (1 - ML_SHARE) * from_findings + ML_SHARE * 100 * ml.scam_probability
+    score = (
+        from_findings if ml is None else (1 - ML_SHARE) * from_findings + ML_SHARE * 100 * ml.scam_probability
+    )
     floor = max((SEVERITY_FLOOR[f.severity] for f in findings), default=0)
     return round(min(100.0, max(score, floor)))
 
@@ -124,13 +134,22 @@ def build_result(task: AnalysisTask, raw_agents: list[dict[str, Any]], elapsed_m
         degraded=degraded,
         heuristic_risks=findings,
         ml_prediction=ml,
-        smart_money_analysis={**agents[AgentName.SMART_MONEY].data,
-                              "status": agents[AgentName.SMART_MONEY].status.value},
+        smart_money_analysis={
+            **agents[AgentName.SMART_MONEY].data,
+            "status": agents[AgentName.SMART_MONEY].status.value,
+        },
         recommendations=_recommendations(level, findings, degraded),
         agent_statuses={name.value: a.status for name, a in agents.items()},
         timings_ms={**{name.value: a.duration_ms for name, a in agents.items()}, "total": elapsed_ms},
-        token={"address": task.token_address, "chain": task.chain.value,
-               **{k: heuristic.data[k] for k in ("name", "symbol", "decimals", "total_supply") if k in heuristic.data}},
+        token={
+            "address": task.token_address,
+            "chain": task.chain.value,
+            **{
+                k: heuristic.data[k]
+                for k in ("name", "symbol", "decimals", "total_supply")
+                if k in heuristic.data
+            },
+        },
     )
 
 
@@ -148,19 +167,32 @@ def aggregate(state: dict[str, Any], store: Store) -> dict[str, Any]:
     now = utcnow()
     elapsed = int((now - analysis.created_at).total_seconds() * 1000)
     result = build_result(task, state.get("agents", []), elapsed)
-    store.update_analysis(task.task_id, status=AnalysisStatus.COMPLETED, completed_at=now,
-                          result=result.model_dump(mode="json"), agents=_agent_summaries(state.get("agents", [])))
+    store.update_analysis(
+        task.task_id,
+        status=AnalysisStatus.COMPLETED,
+        completed_at=now,
+        result=result.model_dump(mode="json"),
+        agents=_agent_summaries(state.get("agents", [])),
+    )
     store.release_active_task(task.user_id, task.chain, task.token_address, task.task_id)
-    return {"task_id": task.task_id, "status": AnalysisStatus.COMPLETED.value, "risk_score": result.risk_score,
-            "risk_level": result.risk_level.value}
+    return {
+        "task_id": task.task_id,
+        "status": AnalysisStatus.COMPLETED.value,
+        "risk_score": result.risk_score,
+        "risk_level": result.risk_level.value,
+    }
 
 
 def fail(state: dict[str, Any], store: Store) -> dict[str, Any]:
     """The workflow could not aggregate: mark the analysis FAILED so it never stays RUNNING."""
     task = AnalysisTask.model_validate(state)
     error = state.get("error") or {}
-    store.update_analysis(task.task_id, status=AnalysisStatus.FAILED, completed_at=utcnow(),
-                          error={"code": "aggregation_failed", "message": str(error.get("Cause", error))[:500]},
-                          agents=_agent_summaries(state.get("agents", [])))
+    store.update_analysis(
+        task.task_id,
+        status=AnalysisStatus.FAILED,
+        completed_at=utcnow(),
+        error={"code": "aggregation_failed", "message": str(error.get("Cause", error))[:500]},
+        agents=_agent_summaries(state.get("agents", [])),
+    )
     store.release_active_task(task.user_id, task.chain, task.token_address, task.task_id)
     return {"task_id": task.task_id, "status": AnalysisStatus.FAILED.value}

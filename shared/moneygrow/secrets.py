@@ -9,7 +9,9 @@ def jwt_secret(settings: Settings) -> str:
     if settings.jwt_secret:
         return settings.jwt_secret
     if not settings.jwt_secret_parameter:
-        raise RuntimeError("no JWT secret configured (MONEYGROW_JWT_SECRET or MONEYGROW_JWT_SECRET_PARAMETER)")
+        raise RuntimeError(
+            "no JWT secret configured (MONEYGROW_JWT_SECRET or MONEYGROW_JWT_SECRET_PARAMETER)"
+        )
     # Powertools caches the value (5 min by default), so a cold start pays for it once.
     from aws_lambda_powertools.utilities import parameters
 

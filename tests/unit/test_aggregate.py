@@ -14,10 +14,21 @@ from moneygrow.store.records import Analysis
 TASK = AnalysisTask(task_id="a" * 32, user_id="u1", token_address="0x" + "11" * 20, chain=Chain.ETHEREUM)
 
 
-def _agent(name: str, status: str = "OK", findings: list[dict[str, Any]] | None = None,
-           data: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"agent": name, "status": status, "duration_ms": 12, "findings": findings or [], "data": data or {},
-            "gaps": [], "error": None}
+def _agent(
+    name: str,
+    status: str = "OK",
+    findings: list[dict[str, Any]] | None = None,
+    data: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    return {
+        "agent": name,
+        "status": status,
+        "duration_ms": 12,
+        "findings": findings or [],
+        "data": data or {},
+        "gaps": [],
+        "error": None,
+    }
 
 
 def _finding(kind: str, score: int, severity: str) -> dict[str, Any]:
@@ -25,8 +36,15 @@ def _finding(kind: str, score: int, severity: str) -> dict[str, Any]:
 
 
 def _ml(p: float) -> dict[str, Any]:
-    return _agent("ml", data={"scam_probability": p, "prediction": "scam" if p >= 0.5 else "legit",
-                              "confidence": abs(p - 0.5) * 2, "model_version": "t"})
+    return _agent(
+        "ml",
+        data={
+            "scam_probability": p,
+            "prediction": "scam" if p >= 0.5 else "legit",
+            "confidence": abs(p - 0.5) * 2,
+            "model_version": "t",
+        },
+    )
 
 
 def test_clean_token_scores_low_with_full_confidence() -> None:
@@ -45,8 +63,11 @@ def test_a_critical_finding_dominates_whatever_ml_says() -> None:
 
 def test_findings_compound_and_are_ordered_by_severity() -> None:
     one = build_result(TASK, [_agent("heuristic", findings=[_finding("mint", 40, "MEDIUM")])], 1)
-    two = build_result(TASK, [_agent("heuristic", findings=[_finding("mint", 40, "MEDIUM"),
-                                                            _finding("pause", 40, "HIGH")])], 1)
+    two = build_result(
+        TASK,
+        [_agent("heuristic", findings=[_finding("mint", 40, "MEDIUM"), _finding("pause", 40, "HIGH")])],
+        1,
+    )
     assert two.risk_score > one.risk_score
     assert [f.severity for f in two.heuristic_risks] == ["HIGH", "MEDIUM"]
 
@@ -62,21 +83,44 @@ def test_failed_agents_make_a_degraded_lower_confidence_result() -> None:
 
 def test_levels() -> None:
     assert [risk_level(s) for s in (0, 24, 25, 49, 50, 74, 75, 100)] == [
-        "LOW", "LOW", "MEDIUM", "MEDIUM", "HIGH", "HIGH", "CRITICAL", "CRITICAL"]
+        "LOW",
+        "LOW",
+        "MEDIUM",
+        "MEDIUM",
+        "HIGH",
+        "HIGH",
+        "CRITICAL",
+        "CRITICAL",
+    ]
 
 
 def _stored(store: MemoryStore) -> None:
     now = utcnow() - timedelta(seconds=2)
-    store.put_analysis(Analysis(task_id=TASK.task_id, user_id="u1", token_address=TASK.token_address,
-                                chain=TASK.chain, status=AnalysisStatus.RUNNING, created_at=now, updated_at=now))
+    store.put_analysis(
+        Analysis(
+            task_id=TASK.task_id,
+            user_id="u1",
+            token_address=TASK.token_address,
+            chain=TASK.chain,
+            status=AnalysisStatus.RUNNING,
+            created_at=now,
+            updated_at=now,
+        )
+    )
     store.claim_active_task("u1", TASK.chain, TASK.token_address, TASK.task_id, 60)
 
 
 def test_aggregate_stores_the_result_and_frees_the_token() -> None:
     store = MemoryStore()
     _stored(store)
-    state = {**TASK.model_dump(mode="json"), "agents": [_agent("heuristic", findings=[_finding("mint", 50, "HIGH")]),
-                                                         _ml(0.7), _agent("smart_money")]}
+    state = {
+        **TASK.model_dump(mode="json"),
+        "agents": [
+            _agent("heuristic", findings=[_finding("mint", 50, "HIGH")]),
+            _ml(0.7),
+            _agent("smart_money"),
+        ],
+    }
     out = aggregate(state, store)
     saved = store.get_analysis(TASK.task_id)
     assert saved is not None and saved.status == AnalysisStatus.COMPLETED and saved.result is not None

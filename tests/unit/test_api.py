@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-
 from moneygrow.models import AnalysisStatus
 from moneygrow.store.memory import MemoryStore
 from moneygrow.workflow import ExecutionState
@@ -34,8 +33,17 @@ def test_health_and_openapi(api: TestClient) -> None:
     assert api.get("/health").json() == {"status": "ok"}
     assert api.get("/health/ready").json()["status"] == "ready"
     paths = api.get("/openapi.json").json()["paths"]
-    for path in ("/auth/register", "/auth/token", "/auth/refresh", "/users/me", "/users/api-keys",
-                 "/users/api-keys/{key_id}", "/analyze", "/analysis/{task_id}", "/analysis/history"):
+    for path in (
+        "/auth/register",
+        "/auth/token",
+        "/auth/refresh",
+        "/users/me",
+        "/users/api-keys",
+        "/users/api-keys/{key_id}",
+        "/analyze",
+        "/analysis/{task_id}",
+        "/analysis/history",
+    ):
         assert path in paths
     assert api.get("/docs").status_code == 200
 
@@ -49,10 +57,19 @@ def test_ready_is_503_when_a_dependency_is_down(api: TestClient, workflow: Any) 
 def test_register_login_refresh_me(api: TestClient) -> None:
     r = api.post("/auth/register", json={"email": "Bob@Example.com", "password": PASSWORD})
     assert r.status_code == 201 and r.json()["email"] == "bob@example.com"
-    _error(api.post("/auth/register", json={"email": "bob@example.com", "password": PASSWORD}), 409, "conflict")
-    _error(api.post("/auth/register", json={"email": "c@example.com", "password": "short"}), 422, "validation_error")
-    _error(api.post("/auth/token", json={"email": "bob@example.com", "password": "wrong password"}), 401,
-           "unauthorized")
+    _error(
+        api.post("/auth/register", json={"email": "bob@example.com", "password": PASSWORD}), 409, "conflict"
+    )
+    _error(
+        api.post("/auth/register", json={"email": "c@example.com", "password": "short"}),
+        422,
+        "validation_error",
+    )
+    _error(
+        api.post("/auth/token", json={"email": "bob@example.com", "password": "wrong password"}),
+        401,
+        "unauthorized",
+    )
     # same message whether or not the account exists
     a = api.post("/auth/token", json={"email": "nobody@example.com", "password": PASSWORD}).json()
     b = api.post("/auth/token", json={"email": "bob@example.com", "password": "wrong password"}).json()
@@ -61,13 +78,19 @@ def test_register_login_refresh_me(api: TestClient) -> None:
     me = api.get("/users/me", headers={"Authorization": f"Bearer {tokens['access_token']}"})
     assert me.json()["email"] == "bob@example.com"
     # a refresh token is not an access token, and vice versa
-    _error(api.get("/users/me", headers={"Authorization": f"Bearer {tokens['refresh_token']}"}), 401, "unauthorized")
+    _error(
+        api.get("/users/me", headers={"Authorization": f"Bearer {tokens['refresh_token']}"}),
+        401,
+        "unauthorized",
+    )
     _error(api.post("/auth/refresh", json={"refresh_token": tokens["access_token"]}), 401, "unauthorized")
     fresh = api.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
     assert fresh.status_code == 200 and fresh.json()["access_token"]
 
 
-def test_api_keys_are_shown_once_hashed_listed_and_revocable(api: TestClient, memory_store: MemoryStore) -> None:
+def test_api_keys_are_shown_once_hashed_listed_and_revocable(
+    api: TestClient, memory_store: MemoryStore
+) -> None:
     h = _login(api)
     created = api.post("/users/api-keys", json={"name": "script"}, headers=h).json()
     key = created["api_key"]
@@ -105,8 +128,11 @@ def test_analyze_is_idempotent_while_running_and_starts_one_execution(api: TestC
     [
         ({"token_address": "0x123", "chain": "ethereum"}, 422, "validation_error"),
         ({"token_address": TOKEN, "chain": "solana"}, 422, "validation_error"),
-        ({"token_address": "0x5fbDB2315678afecb367f032d93F642f64180aa3", "chain": "ethereum"}, 422,
-         "validation_error"),  # bad EIP-55 checksum
+        (
+            {"token_address": "0x5fbDB2315678afecb367f032d93F642f64180aa3", "chain": "ethereum"},
+            422,
+            "validation_error",
+        ),  # bad EIP-55 checksum
         ({"token_address": TOKEN, "chain": "ethereum", "extra": 1}, 422, "validation_error"),
         ({}, 422, "validation_error"),
     ],
@@ -118,12 +144,27 @@ def test_analyze_rejects_bad_input(api: TestClient, body: dict[str, Any], status
 
 def test_malformed_requests_get_clear_4xx(api: TestClient) -> None:
     h = _login(api)
-    _error(api.post("/analyze", content=b"{not json", headers={**h, "content-type": "application/json"}), 400,
-           "invalid_json")
-    _error(api.post("/analyze", content=b"a=b", headers={**h, "content-type": "application/x-www-form-urlencoded"}),
-           415, "unsupported_media_type")
-    _error(api.post("/analyze", content=b"[" + b"1," * 20000 + b"1]",
-                    headers={**h, "content-type": "application/json"}), 413, "payload_too_large")
+    _error(
+        api.post("/analyze", content=b"{not json", headers={**h, "content-type": "application/json"}),
+        400,
+        "invalid_json",
+    )
+    _error(
+        api.post(
+            "/analyze", content=b"a=b", headers={**h, "content-type": "application/x-www-form-urlencoded"}
+        ),
+        415,
+        "unsupported_media_type",
+    )
+    _error(
+        api.post(
+            "/analyze",
+            content=b"[" + b"1," * 20000 + b"1]",
+            headers={**h, "content-type": "application/json"},
+        ),
+        413,
+        "payload_too_large",
+    )
     _error(api.post("/analyze", json={"token_address": TOKEN}), 401, "unauthorized")
     _error(api.get("/users/me", headers={"Authorization": "Bearer garbage"}), 401, "unauthorized")
     _error(api.get("/users/me", headers={"X-API-Key": "mg_" + "0" * 60}), 401, "unauthorized")
@@ -148,8 +189,10 @@ def test_users_only_see_their_own_analyses(api: TestClient) -> None:
 
 def test_history_paginates_newest_first(api: TestClient, workflow: Any) -> None:
     h = _login(api)
-    tasks = [api.post("/analyze", json={"token_address": f"0x{i:040x}"}, headers=h).json()["task_id"]
-             for i in range(1, 6)]
+    tasks = [
+        api.post("/analyze", json={"token_address": f"0x{i:040x}"}, headers=h).json()["task_id"]
+        for i in range(1, 6)
+    ]
     seen, cursor = [], None
     for _ in range(10):
         params = {"limit": 2, **({"cursor": cursor} if cursor else {})}
@@ -161,8 +204,9 @@ def test_history_paginates_newest_first(api: TestClient, workflow: Any) -> None:
     assert seen == list(reversed(tasks))
 
 
-def test_workflow_down_gives_503_and_keeps_the_record(api: TestClient, workflow: Any,
-                                                       memory_store: MemoryStore) -> None:
+def test_workflow_down_gives_503_and_keeps_the_record(
+    api: TestClient, workflow: Any, memory_store: MemoryStore
+) -> None:
     h = _login(api)
     workflow.fail_with = ConnectionError("states endpoint unreachable")
     err = _error(api.post("/analyze", json={"token_address": TOKEN}, headers=h), 503, "service_unavailable")
@@ -173,14 +217,17 @@ def test_workflow_down_gives_503_and_keeps_the_record(api: TestClient, workflow:
     assert retry["deduplicated"] is False  # the failed start released the token
 
 
-def test_running_analysis_whose_execution_died_is_reported_failed(api: TestClient, workflow: Any,
-                                                                  memory_store: MemoryStore) -> None:
+def test_running_analysis_whose_execution_died_is_reported_failed(
+    api: TestClient, workflow: Any, memory_store: MemoryStore
+) -> None:
     from datetime import timedelta
 
     h = _login(api)
     task = api.post("/analyze", json={"token_address": TOKEN}, headers=h).json()["task_id"]
     stale = memory_store.analyses[task]
-    memory_store.analyses[task] = stale.model_copy(update={"updated_at": stale.updated_at - timedelta(minutes=5)})
+    memory_store.analyses[task] = stale.model_copy(
+        update={"updated_at": stale.updated_at - timedelta(minutes=5)}
+    )
     workflow.states[task] = ExecutionState.TIMED_OUT
     got = api.get(f"/analysis/{task}", headers=h).json()
     assert got["status"] == "FAILED" and got["error"]["code"] == "workflow_timed_out"

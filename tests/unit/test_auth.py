@@ -4,7 +4,6 @@ import time
 
 import jwt
 import pytest
-
 from moneygrow.auth import api_keys
 from moneygrow.auth.passwords import hash_password, password_problems, verify_password
 from moneygrow.auth.tokens import TokenIssuer
@@ -30,12 +29,18 @@ def test_tokens_round_trip_and_reject_tampering_expiry_and_wrong_kind() -> None:
         issuer.verify(pair.access_token, "refresh")
     with pytest.raises(Unauthorized):
         TokenIssuer("t" * 40, 60, 60).verify(pair.access_token, "access")  # other secret
-    expired = jwt.encode({"sub": "u", "typ": "access", "iat": 1, "exp": int(time.time()) - 5, "iss": "moneygrow"},
-                         "s" * 40, algorithm="HS256")
+    expired = jwt.encode(
+        {"sub": "u", "typ": "access", "iat": 1, "exp": int(time.time()) - 5, "iss": "moneygrow"},
+        "s" * 40,
+        algorithm="HS256",
+    )
     with pytest.raises(Unauthorized, match="expired"):
         issuer.verify(expired, "access")
-    none_alg = jwt.encode({"sub": "u", "typ": "access", "iat": 1, "exp": int(time.time()) + 60, "iss": "moneygrow"},
-                          None, algorithm="none")
+    none_alg = jwt.encode(
+        {"sub": "u", "typ": "access", "iat": 1, "exp": int(time.time()) + 60, "iss": "moneygrow"},
+        None,
+        algorithm="none",
+    )
     with pytest.raises(Unauthorized):
         issuer.verify(none_alg, "access")
     with pytest.raises(ValueError):

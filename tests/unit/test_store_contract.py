@@ -6,13 +6,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from moto import mock_aws
-
 from moneygrow.chains import Chain
 from moneygrow.models import AnalysisStatus
 from moneygrow.store.base import ActiveTaskExists, EmailTaken, InvalidCursor, Store
 from moneygrow.store.memory import MemoryStore
 from moneygrow.store.records import Analysis, ApiKey, User
+from moto import mock_aws
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 ADDR = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
@@ -37,8 +36,15 @@ def _user(uid: str, email: str) -> User:
 
 def _analysis(uid: str, n: int) -> Analysis:
     at = T0 + timedelta(minutes=n)
-    return Analysis(task_id=f"{n:032x}", user_id=uid, token_address=ADDR, chain=Chain.ETHEREUM,
-                    status=AnalysisStatus.PENDING, created_at=at, updated_at=at)
+    return Analysis(
+        task_id=f"{n:032x}",
+        user_id=uid,
+        token_address=ADDR,
+        chain=Chain.ETHEREUM,
+        status=AnalysisStatus.PENDING,
+        created_at=at,
+        updated_at=at,
+    )
 
 
 def test_users_by_id_and_email_and_unique_email(store: Store) -> None:
@@ -54,9 +60,14 @@ def test_users_by_id_and_email_and_unique_email(store: Store) -> None:
 
 def test_api_keys_lookup_list_pages_and_revoke(store: Store) -> None:
     for i in range(5):
-        store.put_api_key(ApiKey(key_id=f"{i:016x}", user_id="u1", name=f"k{i}", prefix="mg_", key_hash=f"h{i}",
-                                 created_at=T0))
-    store.put_api_key(ApiKey(key_id="f" * 16, user_id="u2", name="other", prefix="mg_", key_hash="hx", created_at=T0))
+        store.put_api_key(
+            ApiKey(
+                key_id=f"{i:016x}", user_id="u1", name=f"k{i}", prefix="mg_", key_hash=f"h{i}", created_at=T0
+            )
+        )
+    store.put_api_key(
+        ApiKey(key_id="f" * 16, user_id="u2", name="other", prefix="mg_", key_hash="hx", created_at=T0)
+    )
     found = store.get_api_key_by_hash("h3")
     assert found is not None and found.key_id == f"{3:016x}" and found.user_id == "u1"
     assert store.get_api_key_by_hash("nope") is None
@@ -101,8 +112,12 @@ def test_history_is_newest_first_paginated_and_private(store: Store) -> None:
 
 def test_update_analysis_sets_and_returns_new_state(store: Store) -> None:
     store.put_analysis(_analysis("u1", 1))
-    updated = store.update_analysis(f"{1:032x}", status=AnalysisStatus.COMPLETED, result={"risk_score": 7},
-                                    completed_at=T0 + timedelta(hours=2))
+    updated = store.update_analysis(
+        f"{1:032x}",
+        status=AnalysisStatus.COMPLETED,
+        result={"risk_score": 7},
+        completed_at=T0 + timedelta(hours=2),
+    )
     assert updated.status == AnalysisStatus.COMPLETED and updated.result == {"risk_score": 7}
     again = store.get_analysis(f"{1:032x}")
     assert again is not None and again.status == AnalysisStatus.COMPLETED

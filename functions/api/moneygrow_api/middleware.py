@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -11,8 +12,13 @@ _BODY_METHODS = {"POST", "PUT", "PATCH"}
 
 async def _send_error(send: Send, status: int, code: str, message: str) -> None:
     body = json.dumps({"error": {"code": code, "message": message, "details": {}}}).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -35,7 +41,9 @@ class RequestGuard:
         headers = {k.decode().lower(): v.decode(errors="replace") for k, v in scope["headers"]}
         length = headers.get("content-length", "")
         if length.isdigit() and int(length) > self.max_body_bytes:
-            await _send_error(send, 413, "payload_too_large", f"request body exceeds {self.max_body_bytes} bytes")
+            await _send_error(
+                send, 413, "payload_too_large", f"request body exceeds {self.max_body_bytes} bytes"
+            )
             return
         ctype = headers.get("content-type", "").split(";")[0].strip().lower()
         if (length not in ("", "0")) and ctype != "application/json":

@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response, status
 from fastapi.responses import JSONResponse
-
 from moneygrow.services import accounts, analyses
+
 from moneygrow_api.deps import CurrentUser, Deps
 from moneygrow_api.errors import error_response
 from moneygrow_api.schemas import (
@@ -87,7 +87,9 @@ def create_key(user: CurrentUser, deps: Deps, body: ApiKeyRequest | None = None)
 
 
 @router.get("/users/api-keys", tags=["users"])
-def list_keys(user: CurrentUser, deps: Deps, limit: Limit = 20, cursor: Cursor = None) -> PageResponse[ApiKeyResponse]:
+def list_keys(
+    user: CurrentUser, deps: Deps, limit: Limit = 20, cursor: Cursor = None
+) -> PageResponse[ApiKeyResponse]:
     page = accounts.list_api_keys(deps.store, user.user_id, limit, cursor)
     return PageResponse(items=[ApiKeyResponse.of(k) for k in page.items], next_cursor=page.cursor)
 
@@ -100,16 +102,26 @@ def revoke_key(key_id: KeyId, user: CurrentUser, deps: Deps) -> Response:
 
 @router.post("/analyze", tags=["analysis"], status_code=status.HTTP_202_ACCEPTED)
 def analyze(body: AnalyzeRequest, user: CurrentUser, deps: Deps) -> JSONResponse:
-    analysis, created = analyses.submit_analysis(deps.store, deps.workflow, user.user_id, body.token_address,
-                                                 body.chain)
-    out = AnalyzeResponse(task_id=analysis.task_id, status=analysis.status, deduplicated=not created,
-                          links=Links(self=f"/analysis/{analysis.task_id}"))
-    return JSONResponse(out.model_dump(mode="json"), status_code=status.HTTP_202_ACCEPTED,
-                        headers={"Location": out.links.self})
+    analysis, created = analyses.submit_analysis(
+        deps.store, deps.workflow, user.user_id, body.token_address, body.chain
+    )
+    out = AnalyzeResponse(
+        task_id=analysis.task_id,
+        status=analysis.status,
+        deduplicated=not created,
+        links=Links(self=f"/analysis/{analysis.task_id}"),
+    )
+    return JSONResponse(
+        out.model_dump(mode="json"),
+        status_code=status.HTTP_202_ACCEPTED,
+        headers={"Location": out.links.self},
+    )
 
 
 @router.get("/analysis/history", tags=["analysis"])
-def history(user: CurrentUser, deps: Deps, limit: Limit = 20, cursor: Cursor = None) -> PageResponse[AnalysisSummary]:
+def history(
+    user: CurrentUser, deps: Deps, limit: Limit = 20, cursor: Cursor = None
+) -> PageResponse[AnalysisSummary]:
     page = analyses.list_history(deps.store, user.user_id, limit, cursor)
     return PageResponse(items=[AnalysisSummary.of(a) for a in page.items], next_cursor=page.cursor)
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from moneygrow.chains import Chain
 from moneygrow.models import AnalysisStatus
 from moneygrow.store.records import Analysis, ApiKey, User
+from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
 
@@ -62,8 +61,13 @@ class ApiKeyResponse(BaseModel):
 
     @classmethod
     def of(cls, key: ApiKey) -> ApiKeyResponse:
-        return cls(key_id=key.key_id, name=key.name, prefix=key.prefix, created_at=key.created_at,
-                   last_used_at=key.last_used_at)
+        return cls(
+            key_id=key.key_id,
+            name=key.name,
+            prefix=key.prefix,
+            created_at=key.created_at,
+            last_used_at=key.last_used_at,
+        )
 
 
 class NewApiKeyResponse(ApiKeyResponse):
@@ -71,7 +75,9 @@ class NewApiKeyResponse(ApiKeyResponse):
 
 
 class AnalyzeRequest(Strict):
-    token_address: str = Field(pattern=r"^0x[0-9a-fA-F]{40}$", examples=["0x5FbDB2315678afecb367f032d93F642f64180aa3"])
+    token_address: str = Field(
+        pattern=r"^0x[0-9a-fA-F]{40}$", examples=["0x5FbDB2315678afecb367f032d93F642f64180aa3"]
+    )
     chain: Chain = Chain.ETHEREUM
 
 
@@ -93,9 +99,17 @@ class AnalysisSummary(BaseModel):
     @classmethod
     def of(cls, a: Analysis) -> AnalysisSummary:
         result = a.result or {}
-        return cls(task_id=a.task_id, status=a.status, token_address=a.token_address, chain=a.chain,
-                   created_at=a.created_at, completed_at=a.completed_at, risk_score=result.get("risk_score"),
-                   risk_level=result.get("risk_level"), links=Links(self=f"/analysis/{a.task_id}"))
+        return cls(
+            task_id=a.task_id,
+            status=a.status,
+            token_address=a.token_address,
+            chain=a.chain,
+            created_at=a.created_at,
+            completed_at=a.completed_at,
+            risk_score=result.get("risk_score"),
+            risk_level=result.get("risk_level"),
+            links=Links(self=f"/analysis/{a.task_id}"),
+        )
 
 
 class AnalyzeResponse(BaseModel):
@@ -113,8 +127,13 @@ class AnalysisResponse(AnalysisSummary):
 
     @classmethod
     def full(cls, a: Analysis) -> AnalysisResponse:
-        return cls(**AnalysisSummary.of(a).model_dump(), updated_at=a.updated_at, result=a.result, error=a.error,
-                   agents=a.agents)
+        return cls(
+            **AnalysisSummary.of(a).model_dump(),
+            updated_at=a.updated_at,
+            result=a.result,
+            error=a.error,
+            agents=a.agents,
+        )
 
 
 class PageResponse(BaseModel, Generic[T]):

@@ -21,8 +21,9 @@ class StepFunctionsWorkflow:
 
     def start(self, task: AnalysisTask) -> None:
         # The name makes a second start of the same task a no-op error instead of a duplicate run.
-        self._client.start_execution(stateMachineArn=self._arn, name=task.task_id,
-                                     input=task.model_dump_json())
+        self._client.start_execution(
+            stateMachineArn=self._arn, name=task.task_id, input=task.model_dump_json()
+        )
 
     def state(self, task_id: str) -> ExecutionState:
         try:

@@ -21,7 +21,7 @@ class TokenPair:
     access_token: str
     refresh_token: str
     expires_in: int
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
 
 
 class TokenIssuer:
@@ -34,19 +34,30 @@ class TokenIssuer:
     def _encode(self, user_id: str, kind: TokenType) -> str:
         now = int(time.time())
         claims: dict[str, Any] = {
-            "sub": user_id, "typ": kind, "iat": now, "exp": now + self._ttl[kind], "iss": _ISSUER,
+            "sub": user_id,
+            "typ": kind,
+            "iat": now,
+            "exp": now + self._ttl[kind],
+            "iss": _ISSUER,
             "jti": secrets.token_urlsafe(12),
         }
         return jwt.encode(claims, self._secret, algorithm=_ALGORITHM)
 
     def issue(self, user_id: str) -> TokenPair:
-        return TokenPair(self._encode(user_id, "access"), self._encode(user_id, "refresh"), self._ttl["access"])
+        return TokenPair(
+            self._encode(user_id, "access"), self._encode(user_id, "refresh"), self._ttl["access"]
+        )
 
     def verify(self, token: str, kind: TokenType) -> str:
         """Return the user id of a valid token of the given kind, else raise Unauthorized."""
         try:
-            claims = jwt.decode(token, self._secret, algorithms=[_ALGORITHM], issuer=_ISSUER,
-                                options={"require": ["exp", "iat", "sub", "typ"]})
+            claims = jwt.decode(
+                token,
+                self._secret,
+                algorithms=[_ALGORITHM],
+                issuer=_ISSUER,
+                options={"require": ["exp", "iat", "sub", "typ"]},
+            )
         except jwt.ExpiredSignatureError as exc:
             raise Unauthorized("token has expired") from exc
         except jwt.InvalidTokenError as exc:

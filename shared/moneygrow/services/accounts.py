@@ -22,8 +22,9 @@ def register(store: Store, email: str, password: str) -> User:
     problems = password_problems(password, email)
     if problems:
         raise ValidationFailed("password is too weak", {"password": problems})
-    user = User(user_id=uuid.uuid4().hex, email=email, password_hash=hash_password(password),
-                created_at=utcnow())
+    user = User(
+        user_id=uuid.uuid4().hex, email=email, password_hash=hash_password(password), created_at=utcnow()
+    )
     try:
         store.create_user(user)
     except EmailTaken as exc:
@@ -54,7 +55,11 @@ def user_from_access_token(store: Store, issuer: TokenIssuer, token: str) -> Use
 
 
 def user_from_api_key(store: Store, plaintext: str) -> User:
-    key = store.get_api_key_by_hash(api_keys.hash_key(plaintext)) if api_keys.looks_like_key(plaintext) else None
+    key = (
+        store.get_api_key_by_hash(api_keys.hash_key(plaintext))
+        if api_keys.looks_like_key(plaintext)
+        else None
+    )
     user = store.get_user(key.user_id) if key else None
     if key is None or user is None:
         raise Unauthorized("API key is not valid")
@@ -67,8 +72,14 @@ def user_from_api_key(store: Store, plaintext: str) -> User:
 
 def create_api_key(store: Store, user_id: str, name: str) -> tuple[ApiKey, str]:
     new = api_keys.generate_key()
-    key = ApiKey(key_id=new.key_id, user_id=user_id, name=name, prefix=new.prefix, key_hash=new.key_hash,
-                 created_at=utcnow())
+    key = ApiKey(
+        key_id=new.key_id,
+        user_id=user_id,
+        name=name,
+        prefix=new.prefix,
+        key_hash=new.key_hash,
+        created_at=utcnow(),
+    )
     store.put_api_key(key)
     return key, new.plaintext
 

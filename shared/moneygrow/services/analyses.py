@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from eth_utils import is_checksum_address, is_hex_address, to_checksum_address
+from eth_utils.address import is_checksum_address, is_hex_address, to_checksum_address
 
 from moneygrow.chains import Chain
 from moneygrow.errors import NotFound, ServiceUnavailable, ValidationFailed
@@ -24,17 +24,20 @@ RECONCILE_AFTER = timedelta(seconds=60)
 def normalise_address(address: str) -> str:
     """Accept lower/upper-case hex or a valid EIP-55 checksum; reject a mixed-case typo."""
     if not is_hex_address(address):
-        raise ValidationFailed("token_address must be a 0x-prefixed 20-byte hex address",
-                               {"token_address": address[:100]})
+        raise ValidationFailed(
+            "token_address must be a 0x-prefixed 20-byte hex address", {"token_address": address[:100]}
+        )
     body = address[2:]
     if body != body.lower() and body != body.upper() and not is_checksum_address(address):
-        raise ValidationFailed("token_address has an invalid EIP-55 checksum (a typo?)",
-                               {"token_address": address})
+        raise ValidationFailed(
+            "token_address has an invalid EIP-55 checksum (a typo?)", {"token_address": address}
+        )
     return to_checksum_address(address)
 
 
-def submit_analysis(store: Store, workflow: Workflow, user_id: str, token_address: str,
-                    chain: Chain) -> tuple[Analysis, bool]:
+def submit_analysis(
+    store: Store, workflow: Workflow, user_id: str, token_address: str, chain: Chain
+) -> tuple[Analysis, bool]:
     """Start an analysis, or return the one already running for this token. True when new."""
     address = normalise_address(token_address)
     task_id = uuid.uuid4().hex
@@ -47,19 +50,30 @@ def submit_analysis(store: Store, workflow: Workflow, user_id: str, token_addres
         store.release_active_task(user_id, chain, address, running.task_id)  # orphaned lock
         store.claim_active_task(user_id, chain, address, task_id, ACTIVE_TASK_TTL_S)
     now = utcnow()
-    analysis = Analysis(task_id=task_id, user_id=user_id, token_address=address, chain=chain,
-                        status=AnalysisStatus.PENDING, created_at=now, updated_at=now)
+    analysis = Analysis(
+        task_id=task_id,
+        user_id=user_id,
+        token_address=address,
+        chain=chain,
+        status=AnalysisStatus.PENDING,
+        created_at=now,
+        updated_at=now,
+    )
     store.put_analysis(analysis)
     try:
         workflow.start(AnalysisTask(task_id=task_id, user_id=user_id, token_address=address, chain=chain))
     except Exception as exc:
         # Keep the record (never lose a submission) but say plainly that it did not start.
         logger.exception("could not start the workflow", extra={"task_id": task_id})
-        store.update_analysis(task_id, status=AnalysisStatus.FAILED,
-                              error={"code": "workflow_unavailable", "message": str(exc)[:300]})
+        store.update_analysis(
+            task_id,
+            status=AnalysisStatus.FAILED,
+            error={"code": "workflow_unavailable", "message": str(exc)[:300]},
+        )
         store.release_active_task(user_id, chain, address, task_id)
-        raise ServiceUnavailable("the analysis workflow is unavailable, try again shortly",
-                                 {"task_id": task_id}) from exc
+        raise ServiceUnavailable(
+            "the analysis workflow is unavailable, try again shortly", {"task_id": task_id}
+        ) from exc
     return store.update_analysis(task_id, status=AnalysisStatus.RUNNING), True
 
 
@@ -78,9 +92,14 @@ def _reconcile(store: Store, workflow: Workflow, analysis: Analysis) -> Analysis
     state = workflow.state(analysis.task_id)
     if state in (ExecutionState.FAILED, ExecutionState.TIMED_OUT, ExecutionState.ABORTED):
         store.release_active_task(analysis.user_id, analysis.chain, analysis.token_address, analysis.task_id)
-        return store.update_analysis(analysis.task_id, status=AnalysisStatus.FAILED,
-                                     error={"code": "workflow_" + state.value.lower(),
-                                            "message": f"the analysis workflow ended: {state.value}"})
+        return store.update_analysis(
+            analysis.task_id,
+            status=AnalysisStatus.FAILED,
+            error={
+                "code": "workflow_" + state.value.lower(),
+                "message": f"the analysis workflow ended: {state.value}",
+            },
+        )
     return analysis
 
 

@@ -37,7 +37,7 @@ from moneygrow.store.base import ActiveTaskExists, EmailTaken, InvalidCursor, Pa
 from moneygrow.store.records import Analysis, ApiKey, User
 
 
-class Gsi1(GlobalSecondaryIndex["Item"]):
+class Gsi1(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
     class Meta:
         index_name = "gsi1"
         projection = AllProjection()
@@ -174,10 +174,14 @@ class DynamoStore:
         email_key = f"EMAIL#{user.email}"
         try:
             with TransactWrite(connection=Connection(region=self._region)) as tx:
-                tx.save(EmailItem(pk=email_key, sk="EMAIL", user_id=user.user_id),
-                        condition=EmailItem.pk.does_not_exist())
-                tx.save(UserItem(pk=_user_pk(user.user_id), sk="PROFILE", **user.model_dump()),
-                        condition=UserItem.pk.does_not_exist())
+                tx.save(
+                    EmailItem(pk=email_key, sk="EMAIL", user_id=user.user_id),
+                    condition=EmailItem.pk.does_not_exist(),
+                )
+                tx.save(
+                    UserItem(pk=_user_pk(user.user_id), sk="PROFILE", **user.model_dump()),
+                    condition=UserItem.pk.does_not_exist(),
+                )
         except TransactWriteError as exc:
             if exc.cause_response_code == "TransactionCanceledException":
                 raise EmailTaken(user.email) from exc
@@ -188,8 +192,12 @@ class DynamoStore:
             item = UserItem.get(_user_pk(user_id), "PROFILE", consistent_read=True)
         except DoesNotExist:
             return None
-        return User(user_id=item.user_id, email=item.email, password_hash=item.password_hash,
-                    created_at=item.created_at)
+        return User(
+            user_id=item.user_id,
+            email=item.email,
+            password_hash=item.password_hash,
+            created_at=item.created_at,
+        )
 
     def get_user_by_email(self, email: str) -> User | None:
         try:
@@ -200,8 +208,13 @@ class DynamoStore:
 
     # API keys
     def put_api_key(self, key: ApiKey) -> None:
-        ApiKeyItem(pk=_user_pk(key.user_id), sk=f"APIKEY#{key.key_id}", gsi1pk=f"APIKEYHASH#{key.key_hash}",
-                   gsi1sk="APIKEY", **key.model_dump()).save(condition=ApiKeyItem.pk.does_not_exist())
+        ApiKeyItem(
+            pk=_user_pk(key.user_id),
+            sk=f"APIKEY#{key.key_id}",
+            gsi1pk=f"APIKEYHASH#{key.key_hash}",
+            gsi1sk="APIKEY",
+            **key.model_dump(),
+        ).save(condition=ApiKeyItem.pk.does_not_exist())
 
     def get_api_key_by_hash(self, key_hash: str) -> ApiKey | None:
         for item in Item.gsi1.query(f"APIKEYHASH#{key_hash}", limit=1):
@@ -211,8 +224,12 @@ class DynamoStore:
 
     def list_api_keys(self, user_id: str, limit: int, cursor: str | None) -> Page[ApiKey]:
         pk = _user_pk(user_id)
-        result = ApiKeyItem.query(pk, ApiKeyItem.sk.startswith("APIKEY#"), limit=limit,
-                                  last_evaluated_key=_decode_cursor(cursor, "pk", pk))
+        result = ApiKeyItem.query(
+            pk,
+            ApiKeyItem.sk.startswith("APIKEY#"),
+            limit=limit,
+            last_evaluated_key=_decode_cursor(cursor, "pk", pk),
+        )
         items = [_to_api_key(i) for i in result if isinstance(i, ApiKeyItem)]
         return Page(items, _encode_cursor(result.last_evaluated_key))
 
@@ -235,11 +252,13 @@ class DynamoStore:
                 raise
 
     # analyses
-    def claim_active_task(self, user_id: str, chain: Chain, token_address: str, task_id: str,
-                          ttl_s: int) -> None:
+    def claim_active_task(
+        self, user_id: str, chain: Chain, token_address: str, task_id: str, ttl_s: int
+    ) -> None:
         now = int(datetime.now(UTC).timestamp())
-        lock = ActiveTaskItem(pk=_user_pk(user_id), sk=_active_sk(chain, token_address), task_id=task_id,
-                              expires_at=now + ttl_s)
+        lock = ActiveTaskItem(
+            pk=_user_pk(user_id), sk=_active_sk(chain, token_address), task_id=task_id, expires_at=now + ttl_s
+        )
         try:
             # A lock past its expiry counts as free: TTL deletion in DynamoDB is lazy.
             lock.save(condition=ActiveTaskItem.pk.does_not_exist() | (ActiveTaskItem.expires_at < now))
@@ -262,8 +281,11 @@ class DynamoStore:
         data["chain"] = analysis.chain.value
         data["status"] = analysis.status.value
         AnalysisItem(
-            pk=f"ANALYSIS#{analysis.task_id}", sk="ANALYSIS", gsi1pk=f"USER#{analysis.user_id}#ANALYSES",
-            gsi1sk=f"{analysis.created_at.isoformat()}#{analysis.task_id}", **data,
+            pk=f"ANALYSIS#{analysis.task_id}",
+            sk="ANALYSIS",
+            gsi1pk=f"USER#{analysis.user_id}#ANALYSES",
+            gsi1sk=f"{analysis.created_at.isoformat()}#{analysis.task_id}",
+            **data,
         ).save()
 
     def get_analysis(self, task_id: str) -> Analysis | None:
@@ -285,8 +307,9 @@ class DynamoStore:
 
     def list_analyses(self, user_id: str, limit: int, cursor: str | None) -> Page[Analysis]:
         hk = f"USER#{user_id}#ANALYSES"
-        result = Item.gsi1.query(hk, scan_index_forward=False, limit=limit,
-                                 last_evaluated_key=_decode_cursor(cursor, "gsi1pk", hk))
+        result = Item.gsi1.query(
+            hk, scan_index_forward=False, limit=limit, last_evaluated_key=_decode_cursor(cursor, "gsi1pk", hk)
+        )
         items = [_to_analysis(i) for i in result if isinstance(i, AnalysisItem)]
         return Page(items, _encode_cursor(result.last_evaluated_key))
 

@@ -30,7 +30,9 @@ def _page(items: list[Any], sort_keys: list[str], limit: int, cursor: str | None
     chunk = items[start : start + limit]
     more = start + limit < len(items)
     next_cursor = (
-        base64.urlsafe_b64encode(f"{owner}|{sort_keys[start + limit - 1]}".encode()).decode() if more else None
+        base64.urlsafe_b64encode(f"{owner}|{sort_keys[start + limit - 1]}".encode()).decode()
+        if more
+        else None
     )
     return Page(chunk, next_cursor)
 
@@ -76,8 +78,9 @@ class MemoryStore:
         if key:
             key.last_used_at = when
 
-    def claim_active_task(self, user_id: str, chain: Chain, token_address: str, task_id: str,
-                          ttl_s: int) -> None:
+    def claim_active_task(
+        self, user_id: str, chain: Chain, token_address: str, task_id: str, ttl_s: int
+    ) -> None:
         slot = (user_id, chain.value, token_address.lower())
         with self._lock:
             held = self.active.get(slot)
