@@ -13,10 +13,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import ctypes
 import json
 import os
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -32,7 +35,11 @@ from web3.contract import Contract
 
 REPO = Path(__file__).resolve().parents[1]
 CONTRACTS = REPO / "contracts"
-ANVIL_BIN = CONTRACTS / "node_modules" / "@foundry-rs" / "anvil-linux-amd64" / "bin" / "anvil"
+# The npm-installed anvil; MONEYGROW_ANVIL_BIN points elsewhere (e.g. a foundryup install) if needed.
+ANVIL_BIN = Path(
+    os.environ.get("MONEYGROW_ANVIL_BIN")
+    or CONTRACTS / "node_modules" / "@foundry-rs" / "anvil-linux-amd64" / "bin" / "anvil"
+)
 ARTIFACTS = CONTRACTS / "artifacts"
 
 DEFAULT_MNEMONIC = "test test test test test test test test test test test junk"
@@ -120,6 +127,12 @@ def _rpc(url: str, method: str, params: list[Any] | None = None, timeout: float 
     return body["result"]
 
 
+def _die_with_parent() -> None:
+    """In the child: ask Linux to SIGTERM anvil when the Python process that started it dies."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def start_anvil(port: int = 8545, startup_timeout_s: float = 20.0) -> AnvilProcess:
     """Start anvil on 127.0.0.1:`port` with deterministic settings; return once JSON-RPC answers."""
     binary = anvil_binary()
@@ -137,7 +150,9 @@ def start_anvil(port: int = 8545, startup_timeout_s: float = 20.0) -> AnvilProce
         "--quiet",
     ]  # fmt: skip
     with os.fdopen(log_fd, "wb") as log:
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent
+        )
     anvil = AnvilProcess(proc, port, Path(log_name))
     deadline = time.monotonic() + startup_timeout_s
     while True:
@@ -270,6 +285,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", default=str(REPO / ".local" / "chain.json"))
     parser.add_argument("--wallets", default=str(REPO / ".local" / "smart_money.csv"))
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop anvil on `kill` as on Ctrl-C
     with start_anvil(args.port) as anvil:
         world = deploy_demo_tokens(anvil.url, args.out)
         write_smart_money_wallets(anvil.url, args.wallets)
