@@ -264,8 +264,9 @@ def deploy_demo_tokens(rpc_url: str, out_path: str | Path | None = None) -> dict
     return {k: str(v) for k, v in result.items()}
 
 
-def write_smart_money_wallets(rpc_url: str, path: str | Path, chain: str = "ethereum") -> list[str]:
-    """Write the CSV the smart-money agent reads (address,label,chain): the demo whales."""
+def write_smart_money_wallets(rpc_url: str, path: str | Path, chain: str = "") -> list[str]:
+    """Write the CSV the smart-money agent reads (address,label,chain): the demo whales. The chain
+    column is empty by default (= every chain), since locally anvil stands in for all of them."""
     accts = accounts(rpc_url)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

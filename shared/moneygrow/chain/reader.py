@@ -105,6 +105,13 @@ class ChainReader:
         ]
         self._current = 0  # the endpoint that answered last; tried first next time
 
+    @classmethod
+    def from_settings(cls, settings: Settings, chain: Chain) -> ChainReader:
+        urls = settings.rpc_urls.get(chain)
+        if not urls:
+            raise ChainUnavailable(f"no RPC URL configured for chain {chain}")
+        return cls(urls, settings.rpc_timeout_s, chain)
+
     @property
     def url(self) -> str:
         return self.urls[self._current]
@@ -267,10 +274,7 @@ def chain_reader_factory(settings: Settings) -> Callable[[Chain], ChainReader]:
     def get(chain: Chain) -> ChainReader:
         reader = readers.get(chain)
         if reader is None:
-            urls = settings.rpc_urls.get(chain)
-            if not urls:
-                raise ChainUnavailable(f"no RPC URL configured for chain {chain}")
-            reader = readers[chain] = ChainReader(urls, settings.rpc_timeout_s, chain)
+            reader = readers[chain] = ChainReader.from_settings(settings, chain)
         return reader
 
     return get
