@@ -1,6 +1,7 @@
 """CDK entry point: `uv run python infra/app.py` (what cdk.json runs) writes cdk.out/.
 
-Context: `stage` (default "dev") picks the stack; `-c stage=prod` for another one.
+Context: `stage` (default "dev") picks the stack: `cdk synth -c stage=prod`, or without the CLI
+CDK_CONTEXT_JSON='{"stage": "prod"}' uv run python infra/app.py (the App reads that variable itself).
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ def build_app(outdir: str = "cdk.out", context: dict[str, object] | None = None)
 
 
 def main() -> None:
-    build_app().synth()
+    # CDK_OUTDIR is what the CDK CLI sets; devstack/aws.py's synth() sets it too.
+    build_app(outdir=os.environ.get("CDK_OUTDIR", "cdk.out")).synth()
 
 
 if __name__ == "__main__":
