@@ -17,7 +17,16 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from devstack.aws import MOTO_CONFIG, HandlerBridge, LocalAws, LocalResources, load_template, synth
+from devstack.aws import (
+    MOTO_CONFIG,
+    HandlerBridge,
+    LocalAws,
+    LocalResources,
+    load_template,
+    server_url,
+    start_server,
+    synth,
+)
 
 AGENT_SOURCES = ("functions/agents/heuristic", "functions/agents/ml", "functions/agents/smart_money")
 
@@ -93,6 +102,41 @@ def _history(execution_arn: str) -> list[dict[str, Any]]:
         "stepfunctions", region_name="us-east-1"
     ).get_execution_history(executionArn=execution_arn, maxResults=1000)["events"]
     return events
+
+
+# --- server mode (first: it must run before the module's mock_aws fixture starts) -----------------
+
+
+def test_server_mode_runs_the_same_workflow(
+    template: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ThreadedMotoServer, as the dev stack runs it: every boto3/PynamoDB client reaches it through
+    AWS_ENDPOINT_URL, and moto's Step Functions engine calls Lambda on MOTO_PORT."""
+    from moneygrow.agents.runner import default_deps
+    from moneygrow.config import get_settings
+
+    port = _closed_port()
+    url = server_url(port)
+    monkeypatch.setenv("MOTO_PORT", str(port))  # restored afterwards (start_server sets it)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", url)
+    monkeypatch.setenv("MONEYGROW_RPC_URLS", json.dumps({"ethereum": [f"http://127.0.0.1:{_closed_port()}"]}))
+    server = start_server(port)
+    try:
+        with LocalAws(template, endpoint_url=url, prefix="moneygrow-server", retry_sleep=0.0) as aws:
+            resources = aws.provision()
+            for key, value in resources.env().items():
+                monkeypatch.setenv(key, value)
+            get_settings.cache_clear()
+            default_deps.cache_clear()
+            task = _task()
+            store = _seed_analysis(resources, task)
+            execution = aws.run_execution(resources.state_machine_arn, task, name=task["task_id"])
+            assert execution["status"] == "SUCCEEDED", execution
+            assert store.get_analysis(task["task_id"]).status == "COMPLETED"
+    finally:
+        server.stop()
+        get_settings.cache_clear()
+        default_deps.cache_clear()
 
 
 # --- the flow ------------------------------------------------------------------------------------
