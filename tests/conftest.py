@@ -19,6 +19,8 @@ from moneygrow.models import AnalysisTask
 from moneygrow.store.memory import MemoryStore
 from moneygrow.workflow import ExecutionState
 
+pytest_plugins = ["tests.chain_fixtures"]
+
 
 @dataclass
 class RecordingWorkflow:
@@ -77,3 +79,14 @@ def api(
     )
     with TestClient(create_app(deps), raise_server_exceptions=False) as client:
         yield client
+
+
+def reset_process_caches() -> None:
+    """Forget what a warm Lambda keeps (settings, stores, readers) so a test can reconfigure."""
+    from moneygrow.agents.runner import default_deps
+    from moneygrow.config import get_settings
+    from moneygrow.store.factory import default_store
+
+    for cached in (get_settings, default_deps, default_store):
+        cached.cache_clear()
+

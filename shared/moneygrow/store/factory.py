@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from moneygrow.config import Settings
+from functools import lru_cache
+
+from moneygrow.config import Settings, get_settings
 from moneygrow.store.base import Store
 
 
@@ -10,3 +12,9 @@ def store_from_settings(settings: Settings) -> Store:
     from moneygrow.store.dynamo import DynamoStore  # PynamoDB only where DynamoDB is used
 
     return DynamoStore(settings.table_name, settings.aws_region)
+
+
+@lru_cache(maxsize=1)
+def default_store() -> Store:
+    """The process-wide store of a Lambda function (built at first use, kept while warm)."""
+    return store_from_settings(get_settings())
