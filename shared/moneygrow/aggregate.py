@@ -106,6 +106,7 @@ def _confidence(agents: dict[AgentName, AgentResult], ml: MlPrediction | None) -
 def _recommendations(level: RiskLevel, findings: list[Finding], degraded: bool) -> list[str]:
     advice = [_ADVICE[f.type] for f in findings if f.type in _ADVICE]
     headline = {
+        RiskLevel.UNKNOWN: "No verdict: the contract checks could not run. Do not treat this token as safe.",
         RiskLevel.CRITICAL: "Avoid this token: it shows signs of a scam.",
         RiskLevel.HIGH: "High risk: only buy if you understand and accept the owner's powers listed.",
         RiskLevel.MEDIUM: "Moderate risk: review the findings and size any position accordingly.",
@@ -124,9 +125,9 @@ def build_result(task: AnalysisTask, raw_agents: list[dict[str, Any]], elapsed_m
     )
     ml = _ml_prediction(agents[AgentName.ML])
     score = _score(findings, ml)
-    level = risk_level(score)
-    degraded = any(a.status != AgentStatus.OK for a in agents.values())
     heuristic = agents[AgentName.HEURISTIC]
+    level = RiskLevel.UNKNOWN if heuristic.status == AgentStatus.FAILED else risk_level(score)
+    degraded = any(a.status != AgentStatus.OK for a in agents.values())
     return AnalysisResult(
         risk_score=score,
         risk_level=level,

@@ -42,6 +42,7 @@ class AgentStatus(StrEnum):
 
 
 class RiskLevel(StrEnum):
+    UNKNOWN = "UNKNOWN"  # the heuristic agent could not run: no verdict rather than a false "safe"
     LOW = "LOW"
     MEDIUM = "MEDIUM"
     HIGH = "HIGH"

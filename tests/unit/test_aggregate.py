@@ -78,6 +78,14 @@ def test_failed_agents_make_a_degraded_lower_confidence_result() -> None:
     assert r.degraded is True
     assert r.agent_statuses == {"heuristic": "OK", "ml": "FAILED", "smart_money": "FAILED"}
     assert r.ml_prediction is None and r.confidence < 0.6
+    assert r.risk_level == RiskLevel.LOW  # the heuristic ran and found nothing
+
+
+def test_without_the_heuristic_agent_there_is_no_verdict() -> None:
+    caught = {"agent": "heuristic", "status": "FAILED", "error": {"Error": "ChainUnavailable"}}
+    r = build_result(TASK, [caught, _ml(0.02), _agent("smart_money")], 5)
+    assert r.risk_level == RiskLevel.UNKNOWN  # never a silent "safe"
+    assert "No verdict" in r.recommendations[0]
     assert any("could not run" in rec for rec in r.recommendations)
 
 
