@@ -34,19 +34,20 @@ import json
 import logging
 import os
 import re
-import subprocess
+import subprocess  # nosec B404
 import sys
 import threading
 import time
 import traceback
 import types
-import urllib.request
 import uuid
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_STACK = "MoneyGrow-dev"
@@ -92,7 +93,7 @@ def synth(outdir: str | Path = "cdk.out", *, stack: str = DEFAULT_STACK, force: 
         return template
     env = {**os.environ, "CDK_OUTDIR": str(out), "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
     started = time.perf_counter()
-    subprocess.run([sys.executable, str(ROOT / "infra" / "app.py")], cwd=ROOT, env=env, check=True)
+    subprocess.run([sys.executable, str(ROOT / "infra" / "app.py")], cwd=ROOT, env=env, check=True)  # nosec B603
     log.info("synthesized %s in %.1f s", template, time.perf_counter() - started)
     if not template.exists():
         raise FileNotFoundError(f"synth produced no {template.name} in {out}")
@@ -186,14 +187,14 @@ class HandlerBridge:
 
         def invoke(
             backend: Any, function_name: str, qualifier: Any, body: Any, headers: Any, response_headers: Any
-        ):
+        ) -> Any:
             fn = bridge.functions.get(_function_name(function_name))
             if fn is None:
                 return original(backend, function_name, qualifier, body, headers, response_headers)
             return bridge.invoke(fn, body, response_headers)
 
         invoke.__wrapped__ = original  # type: ignore[attr-defined]
-        LambdaSimpleBackend.invoke = invoke  # type: ignore[method-assign]
+        setattr(LambdaSimpleBackend, "invoke", invoke)  # noqa: B010
         self._original = original
         return self
 
@@ -201,7 +202,7 @@ class HandlerBridge:
         from moto.awslambda_simple.models import LambdaSimpleBackend
 
         if self._original is not None:
-            LambdaSimpleBackend.invoke = self._original  # type: ignore[method-assign]
+            setattr(LambdaSimpleBackend, "invoke", self._original)  # noqa: B010
             self._original = None
 
     def __enter__(self) -> HandlerBridge:
@@ -265,13 +266,13 @@ def retry_sleep_scale(scale: float) -> Iterator[None]:
     """Scale the real sleeps of ASL Retry IntervalSeconds (0 = no wait; tests)."""
     from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
 
-    original = retrier_decl.time
+    original = getattr(retrier_decl, "time")  # noqa: B009 (the module's `import time`)
     real_sleep = original.sleep
-    retrier_decl.time = types.SimpleNamespace(sleep=lambda s: real_sleep(s * scale))  # type: ignore[assignment]
+    setattr(retrier_decl, "time", types.SimpleNamespace(sleep=lambda s: real_sleep(s * scale)))  # noqa: B010
     try:
         yield
     finally:
-        retrier_decl.time = original
+        setattr(retrier_decl, "time", original)  # noqa: B010
 
 
 def server_url(port: int, host: str = "127.0.0.1") -> str:
@@ -288,14 +289,8 @@ def start_server(port: int = 5000, host: str = "127.0.0.1") -> Any:
     os.environ.setdefault("AWS_DEFAULT_REGION", REGION)
     server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
     server.start()
-    request = urllib.request.Request(  # noqa: S310 (http to our own local server)
-        f"{server_url(port, host)}/moto-api/config",
-        data=json.dumps(MOTO_CONFIG).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-        response.read()
+    response = requests.post(f"{server_url(port, host)}/moto-api/config", json=MOTO_CONFIG, timeout=10)
+    response.raise_for_status()
     os.environ["MOTO_PORT"] = str(port)
     return server
 
@@ -421,7 +416,7 @@ class LocalAws:
     def client(self, service: str) -> Any:
         import boto3
 
-        return boto3.client(service, region_name=self.region, endpoint_url=self.endpoint_url)
+        return boto3.client(service, region_name=self.region, endpoint_url=self.endpoint_url)  # type: ignore[call-overload]
 
     # provisioning -------------------------------------------------------------------------------
 

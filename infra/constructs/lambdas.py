@@ -16,7 +16,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNTIME = lambda_.Runtime.PYTHON_3_11
@@ -111,12 +111,12 @@ def python_function(scope: Construct, spec: FunctionSpec, defaults: FunctionDefa
     return fn
 
 
-def acknowledge(scope: Construct, rule: str, reason: str) -> None:
+def acknowledge(scope: IConstruct, rule: str, reason: str) -> None:
     """Acknowledge (suppress) one cdk-nag finding on `scope`, always with a written reason."""
     cdk.Validations.of(scope).acknowledge(cdk.Acknowledgment(id=rule, reason=reason))
 
 
-def arn_token(construct: Construct) -> str:
+def arn_token(construct: IConstruct) -> str:
     """How cdk-nag spells `construct`'s ARN in finding ids, e.g. `<DataTableFDBAD0F2.Arn>`."""
     resource = construct.node.default_child
     assert isinstance(resource, cdk.CfnResource)
