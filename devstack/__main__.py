@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import os
 import secrets
 import sys
@@ -97,13 +98,17 @@ def local_stack(args: argparse.Namespace) -> Iterator[tuple[dict[str, str], str]
         server = start_server(args.moto_port)
         try:
             endpoint = server_url(args.moto_port)
-            os.environ.update({
-                "AWS_ENDPOINT_URL": endpoint,  # botocore (boto3 and PynamoDB) sends every call to moto
-                "MONEYGROW_STAGE": "local",
-                "MONEYGROW_RPC_URLS": json.dumps({c: [anvil.url] for c in ("ethereum", "bsc", "polygon")}),
-                "MONEYGROW_JWT_SECRET": _jwt_secret(state),
-                "MONEYGROW_SMART_MONEY_WALLETS": str(wallets),
-            })
+            os.environ.update(
+                {
+                    "AWS_ENDPOINT_URL": endpoint,  # botocore (boto3 and PynamoDB) sends every call to moto
+                    "MONEYGROW_STAGE": "local",
+                    "MONEYGROW_RPC_URLS": json.dumps(
+                        {c: [anvil.url] for c in ("ethereum", "bsc", "polygon")}
+                    ),
+                    "MONEYGROW_JWT_SECRET": _jwt_secret(state),
+                    "MONEYGROW_SMART_MONEY_WALLETS": str(wallets),
+                }
+            )
             with LocalAws(template, endpoint_url=endpoint) as aws:
                 resources = aws.provision()
                 os.environ.update(resources.env())
@@ -113,12 +118,15 @@ def local_stack(args: argparse.Namespace) -> Iterator[tuple[dict[str, str], str]
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--api-port", type=int, default=8000)
     parser.add_argument("--moto-port", type=int, default=5000)
     parser.add_argument("--anvil-port", type=int, default=8545)
     parser.add_argument("--state-dir", default=str(ROOT / ".local"), help="chain addresses, wallets, secret")
     args = parser.parse_args(argv)
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto server's per-request lines
 
     import uvicorn
 

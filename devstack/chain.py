@@ -18,7 +18,7 @@ import json
 import os
 import signal
 import socket
-import subprocess
+import subprocess  # nosec B404
 import sys
 import tempfile
 import time
@@ -150,7 +150,7 @@ def start_anvil(port: int = 8545, startup_timeout_s: float = 20.0) -> AnvilProce
         "--quiet",
     ]  # fmt: skip
     with os.fdopen(log_fd, "wb") as log:
-        proc = subprocess.Popen(
+        proc = subprocess.Popen(  # nosec B603
             cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent
         )
     anvil = AnvilProcess(proc, port, Path(log_name))

@@ -89,4 +89,3 @@ def reset_process_caches() -> None:
 
     for cached in (get_settings, default_deps, default_store):
         cached.cache_clear()
-

@@ -36,15 +36,21 @@ SEVERITY_FLOOR: dict[Severity, int] = {
 }
 ML_SHARE = 0.3  # weight of the ML probability beside the findings
 
+# Plain advice per finding type (the agents' `type` names).
 _ADVICE: dict[str, str] = {
     "not_a_contract": "This address holds no contract code: it is not a token. Check the address.",
-    "honeypot": "Do not buy: a simulated sell failed, so you may not be able to sell.",
-    "mint": "The owner can mint new tokens and dilute holders; prefer tokens with a fixed supply.",
-    "blacklist": "The owner can block addresses from transferring; your tokens could be frozen.",
-    "pause": "Transfers can be paused by the owner; you could be unable to sell.",
-    "fee_setter": "Fees can be changed by the owner, up to confiscatory levels.",
-    "proxy": "The code can be replaced (proxy/delegatecall); review who controls upgrades.",
+    "not_erc20": "This contract does not behave like an ERC-20 token; wallets and DEXes may not handle it.",
+    "rug_pull_toolkit": "Do not buy: one owner can both mint and stop others from selling.",
+    "owner_can_mint": "The owner can mint new tokens and dilute holders; prefer tokens with a fixed supply.",
+    "owner_can_blacklist": "The owner can block addresses from transferring; your tokens could be frozen.",
+    "owner_can_pause_trading": "Trading can be paused by the owner; you could be unable to sell.",
+    "owner_can_set_fees": "Fees can be changed by the owner, up to confiscatory levels.",
+    "owner_can_limit_transfers": "The owner can cap transfer sizes, which can block selling.",
+    "owner_holds_supply": "The owner holds a large share of the supply and can dump it on buyers.",
+    "proxy": "The code can be replaced (upgradeable proxy); check who controls upgrades.",
+    "delegatecall": "The contract runs external code (delegatecall); its behaviour can change.",
     "selfdestruct": "The contract can self-destruct.",
+    "ml_scam_probability": "The code resembles known scam contracts; treat it with extra suspicion.",
 }
 
 

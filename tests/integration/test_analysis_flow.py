@@ -24,8 +24,9 @@ def template() -> dict[str, Any]:
 
 
 @pytest.fixture
-def stack(template: dict[str, Any], demo_tokens: dict[str, str], anvil: Any,
-          monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+def stack(
+    template: dict[str, Any], demo_tokens: dict[str, str], anvil: Any, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[TestClient]:
     import json
 
     with mock_aws(config=MOTO_CONFIG), LocalAws(template, retry_sleep=0) as aws:
@@ -49,6 +50,7 @@ def _publish_test_model(bucket: str) -> None:
     """A small model trained on synthetic bytecode, so the ML agent has something real to run."""
     from moneygrow.ml.model_store import store_for_location
     from moneygrow.ml.training import MODEL_NAME, train_bundle
+
     from tests.unit.test_ml_agent import synthetic_rows
 
     store_for_location(f"s3://{bucket}").save(MODEL_NAME, train_bundle(synthetic_rows()))
@@ -57,8 +59,9 @@ def _publish_test_model(bucket: str) -> None:
 def _auth(client: TestClient) -> dict[str, str]:
     client.post("/auth/register", json={"email": "flow@example.com", "password": PASSWORD})
     tokens = client.post("/auth/token", json={"email": "flow@example.com", "password": PASSWORD}).json()
-    key = client.post("/users/api-keys", json={"name": "it"},
-                      headers={"Authorization": f"Bearer {tokens['access_token']}"}).json()["api_key"]
+    key = client.post(
+        "/users/api-keys", json={"name": "it"}, headers={"Authorization": f"Bearer {tokens['access_token']}"}
+    ).json()["api_key"]
     return {"X-API-Key": key}
 
 
@@ -75,7 +78,9 @@ def _analyse(client: TestClient, headers: dict[str, str], address: str) -> dict[
     raise AssertionError(f"analysis {task_id} did not finish")
 
 
-def test_scam_token_is_flagged_through_the_whole_workflow(stack: TestClient, demo_tokens: dict[str, str]) -> None:
+def test_scam_token_is_flagged_through_the_whole_workflow(
+    stack: TestClient, demo_tokens: dict[str, str]
+) -> None:
     headers = _auth(stack)
     body = _analyse(stack, headers, demo_tokens["ScamToken"])
     assert body["status"] == "COMPLETED", body
@@ -87,6 +92,7 @@ def test_scam_token_is_flagged_through_the_whole_workflow(stack: TestClient, dem
     assert result["risk_level"] in ("HIGH", "CRITICAL") and result["risk_score"] >= 60
     assert 0 <= result["ml_prediction"]["scam_probability"] <= 1
     assert result["token"]["symbol"] == "MOON"
+    assert any("dilute" in r for r in result["recommendations"])  # advice follows the findings
     assert result["timings_ms"]["total"] > 0 and result["timings_ms"]["heuristic"] >= 0
     assert [a["agent"] for a in body["agents"]] == ["heuristic", "ml", "smart_money"]
     history = stack.get("/analysis/history", headers=headers).json()["items"]

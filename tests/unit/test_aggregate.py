@@ -55,10 +55,10 @@ def test_clean_token_scores_low_with_full_confidence() -> None:
 
 
 def test_a_critical_finding_dominates_whatever_ml_says() -> None:
-    crit = _agent("heuristic", findings=[_finding("honeypot", 90, "CRITICAL")])
+    crit = _agent("heuristic", findings=[_finding("rug_pull_toolkit", 90, "CRITICAL")])
     r = build_result(TASK, [crit, _ml(0.01), _agent("smart_money")], 100)
     assert r.risk_score >= 85 and r.risk_level == RiskLevel.CRITICAL
-    assert any("sell" in rec for rec in r.recommendations)
+    assert any("stop others from selling" in rec for rec in r.recommendations)
 
 
 def test_findings_compound_and_are_ordered_by_severity() -> None:
