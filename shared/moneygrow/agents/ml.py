@@ -13,7 +13,11 @@ from __future__ import annotations
 from typing import Any
 
 from moneygrow.agents.runner import AgentDeps
-from moneygrow.chain.bytecode import EIP1967_IMPLEMENTATION_SLOT, references_eip1967_slot
+from moneygrow.chain.bytecode import (
+    EIP1967_IMPLEMENTATION_SLOT,
+    minimal_proxy_target,
+    references_eip1967_slot,
+)
 from moneygrow.ml.features import extract_features, matched_privileged_signatures, read_metadata
 from moneygrow.ml.training import MODEL_NAME, THRESHOLD
 from moneygrow.models import AgentName, AgentResult, AgentStatus, AnalysisTask, Finding, Severity
@@ -48,20 +52,9 @@ def _finding(p: float, version: str, code: bytes) -> Finding | None:
     )
 
 
-_EIP1167_PREFIX = bytes.fromhex("363d3d373d3d3d363d73")
-_EIP1167_SUFFIX = bytes.fromhex("5af43d82803e903d91602b57fd5bf3")
-
-
-def _minimal_proxy_target(code: bytes) -> str | None:
-    # Same check as moneygrow.chain.bytecode.minimal_proxy_target (kept here until that is committed).
-    if len(code) == 45 and code.startswith(_EIP1167_PREFIX) and code.endswith(_EIP1167_SUFFIX):
-        return "0x" + code[10:30].hex()
-    return None
-
-
 def _implementation(reader: Any, address: str, code: bytes) -> str | None:
     """The logic contract behind an EIP-1167 clone or an EIP-1967 proxy (the code worth scoring)."""
-    target = _minimal_proxy_target(code)
+    target = minimal_proxy_target(code)
     if target is None and references_eip1967_slot(code):
         raw: bytes = reader.get_storage_at(address, EIP1967_IMPLEMENTATION_SLOT)
         target = "0x" + raw[-20:].hex() if any(raw) else None

@@ -20,6 +20,8 @@ from typing import Any
 
 from eth_hash.auto import keccak
 
+from moneygrow.chain.bytecode import ERC20_REQUIRED
+
 # Opcodes by value (only the ones we count or must recognise).
 _OPCODES: dict[str, int] = {
     "EQ": 0x14,
@@ -131,14 +133,7 @@ PRIVILEGED_SIGNATURES: dict[str, tuple[str, ...]] = {
     "owner_drain": ("manualswap()", "manualsend()", "withdraw()", "withdrawAll()", "rescueETH()"),
     "ownership": ("owner()", "transferOwnership(address)", "renounceOwnership()"),
 }
-ERC20_SIGNATURES: tuple[str, ...] = (
-    "totalSupply()",
-    "balanceOf(address)",
-    "transfer(address,uint256)",
-    "transferFrom(address,address,uint256)",
-    "approve(address,uint256)",
-    "allowance(address,address)",
-)
+ERC20_SIGNATURES: tuple[str, ...] = tuple(ERC20_REQUIRED.values())
 
 
 def selector(signature: str) -> int:
