@@ -5,7 +5,7 @@ RUN := $(UV) run --frozen
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONPATH := $(CURDIR)/shared:$(CURDIR)/functions/api:$(CURDIR)
 
-.PHONY: install lint test test-unit dev synth bench clean
+.PHONY: install lint test test-unit dev synth bench clean sam-template
 
 install: .venv/.installed contracts/node_modules/.installed
 
@@ -43,3 +43,7 @@ bench: install
 
 clean:
 	rm -rf cdk.out build .local .pytest_cache .mypy_cache .ruff_cache
+
+# template.local.yaml (AWS SAM, for `sam local` with Docker), generated from the CDK app.
+sam-template: install
+	$(RUN) python -m devstack.sam

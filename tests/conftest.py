@@ -68,6 +68,7 @@ def api(
     settings: Settings, memory_store: MemoryStore, workflow: RecordingWorkflow, issuer: TokenIssuer
 ) -> Iterator[object]:
     from fastapi.testclient import TestClient
+
     from moneygrow_api import ApiDeps, create_app
 
     deps = ApiDeps(

@@ -1,6 +1,7 @@
 """Lambda adapter for the API: API Gateway (REST) events → FastAPI via Mangum."""
 
 from mangum import Mangum
+
 from moneygrow.observability import logger
 from moneygrow_api import create_app
 

@@ -1,4 +1,4 @@
-"""The chains we analyse. Adding a chain is adding an entry here (and an RPC URL in configuration)."""
+"""The chains we analyse. Their facts (ids, DEX, tokens) live in moneygrow.chain.networks."""
 
 from __future__ import annotations
 
@@ -9,8 +9,3 @@ class Chain(StrEnum):
     ETHEREUM = "ethereum"
     BSC = "bsc"
     POLYGON = "polygon"
-
-
-# Mainnet chain ids; the local anvil chain serves every chain name in dev (chain id 31337).
-CHAIN_IDS: dict[Chain, int] = {Chain.ETHEREUM: 1, Chain.BSC: 56, Chain.POLYGON: 137}
-NATIVE_SYMBOL: dict[Chain, str] = {Chain.ETHEREUM: "ETH", Chain.BSC: "BNB", Chain.POLYGON: "MATIC"}

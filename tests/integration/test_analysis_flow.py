@@ -50,7 +50,6 @@ def _publish_test_model(bucket: str) -> None:
     """A small model trained on synthetic bytecode, so the ML agent has something real to run."""
     from moneygrow.ml.model_store import store_for_location
     from moneygrow.ml.training import MODEL_NAME, train_bundle
-
     from tests.unit.test_ml_agent import synthetic_rows
 
     store_for_location(f"s3://{bucket}").save(MODEL_NAME, train_bundle(synthetic_rows()))

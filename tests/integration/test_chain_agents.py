@@ -10,12 +10,6 @@ from typing import Any
 
 import pytest
 import requests
-from moneygrow.agents import heuristic, smart_money
-from moneygrow.agents.runner import AgentDeps, run_agent
-from moneygrow.chain.reader import ChainReader, ChainUnavailable, chain_reader_factory
-from moneygrow.chains import Chain
-from moneygrow.config import Settings
-from moneygrow.models import AgentName, AgentStatus, AnalysisTask, Severity
 
 from devstack.chain import (
     DEMO_DISTRIBUTION,
@@ -27,6 +21,12 @@ from devstack.chain import (
     AnvilProcess,
     accounts,
 )
+from moneygrow.agents import heuristic, smart_money
+from moneygrow.agents.runner import AgentDeps, run_agent
+from moneygrow.chain.reader import ChainReader, ChainUnavailable, chain_reader_factory
+from moneygrow.chains import Chain
+from moneygrow.config import Settings
+from moneygrow.models import AgentName, AgentStatus, AnalysisTask, Severity
 
 pytestmark = pytest.mark.chain
 

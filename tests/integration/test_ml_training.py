@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from moneygrow.config import Settings
 from moneygrow.ml.model_store import LocalDirModelStore
 from moneygrow.ml.training import MODEL_NAME, ModelBundle, load_token_bytecode, train_bundle

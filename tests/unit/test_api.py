@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+
 from moneygrow.models import AnalysisStatus
 from moneygrow.store.memory import MemoryStore
 from moneygrow.workflow import ExecutionState

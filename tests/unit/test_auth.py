@@ -4,6 +4,7 @@ import time
 
 import jwt
 import pytest
+
 from moneygrow.auth import api_keys
 from moneygrow.auth.passwords import hash_password, password_problems, verify_password
 from moneygrow.auth.tokens import TokenIssuer

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from eth_utils.crypto import keccak
+
 from moneygrow.chain.bytecode import (
     EIP1967_IMPLEMENTATION_SLOT,
     RISKY_FUNCTIONS,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from moneygrow.agents import smart_money
 from moneygrow.agents.runner import AgentDeps
 from moneygrow.chain.reader import ChainReader, ChainUnavailable, chain_reader_factory

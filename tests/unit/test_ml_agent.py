@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from moneygrow.agents.ml import analyse
 from moneygrow.agents.runner import AgentDeps
 from moneygrow.chains import Chain

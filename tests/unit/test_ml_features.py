@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from moneygrow.ml.features import (
     FEATURE_NAMES,
     extract_features,

@@ -8,6 +8,8 @@ from typing import Any
 
 import boto3
 import pytest
+from moto import mock_aws
+
 from moneygrow.config import Settings
 from moneygrow.ml.model_store import (
     CachingModelStore,
@@ -15,7 +17,6 @@ from moneygrow.ml.model_store import (
     S3ModelStore,
     model_store_from_settings,
 )
-from moto import mock_aws
 
 BUCKET = "moneygrow-models-test"
 

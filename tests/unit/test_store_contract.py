@@ -6,12 +6,13 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from moto import mock_aws
+
 from moneygrow.chains import Chain
 from moneygrow.models import AnalysisStatus
 from moneygrow.store.base import ActiveTaskExists, EmailTaken, InvalidCursor, Store
 from moneygrow.store.memory import MemoryStore
 from moneygrow.store.records import Analysis, ApiKey, User
-from moto import mock_aws
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 ADDR = "0x5FbDB2315678afecb367f032d93F642f64180aa3"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+
 from moneygrow.auth.tokens import TokenIssuer
 from moneygrow.config import Settings, get_settings
-
 from moneygrow_api.deps import ApiDeps
 from moneygrow_api.errors import install_error_handlers
 from moneygrow_api.middleware import RequestGuard

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+
 from moneygrow.auth.tokens import TokenIssuer
 from moneygrow.config import Settings
 from moneygrow.errors import Unauthorized

@@ -7,10 +7,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
 from moneygrow.errors import AppError
 from moneygrow.observability import logger
 from moneygrow.store.base import InvalidCursor
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 _HTTP_CODES = {
     400: "bad_request",

@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response, status
 from fastapi.responses import JSONResponse
-from moneygrow.services import accounts, analyses
 
+from moneygrow.services import accounts, analyses
 from moneygrow_api.deps import CurrentUser, Deps
 from moneygrow_api.errors import error_response
 from moneygrow_api.schemas import (

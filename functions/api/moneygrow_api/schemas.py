@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from moneygrow.chains import Chain
 from moneygrow.models import AnalysisStatus
 from moneygrow.store.records import Analysis, ApiKey, User
-from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
 
