@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -13,6 +13,7 @@ from moneygrow.chains import Chain
 from moneygrow.config import Settings, get_settings
 from moneygrow.models import AgentName, AgentResult, AnalysisTask
 from moneygrow.observability import logger, tracer
+from moneygrow.providers import Providers
 
 if TYPE_CHECKING:
     from moneygrow.chain.reader import ChainReader
@@ -26,6 +27,7 @@ class AgentDeps:
     settings: Settings
     chain: Callable[[Chain], ChainReader]  # one reader per chain, cached across invocations
     models: ModelStore
+    providers: Providers = field(default_factory=Providers)  # none configured: agents name the gaps
 
 
 class Agent(Protocol):
