@@ -39,6 +39,18 @@ ML_SHARE = 0.3  # weight of the ML probability beside the findings
 # Plain advice per finding type (the agents' `type` names).
 _ADVICE: dict[str, str] = {
     "not_a_contract": "This address holds no contract code: it is not a token. Check the address.",
+    "honeypot": "Do not buy: a simulated sell failed, so buyers cannot sell.",
+    "time_delayed_honeypot": "Do not buy: selling stops working some blocks after buying (a delayed trap).",
+    "high_sell_tax": "Selling costs most of the value (very high sell tax); treat it as unsellable.",
+    "sell_tax": "Selling is taxed; count the tax in any exit.",
+    "transfer_tax": "Transfers are taxed; account for the fee on every move.",
+    "trading_toggle": "The owner can switch trading off, which blocks selling.",
+    "upgradeable_proxy": "The code can be replaced by whoever controls the proxy; check who that is.",
+    "hidden_owner": "Ownership looks renounced but can be taken back; treat the owner's powers as live.",
+    "no_liquidity": "No DEX liquidity was found: you may not be able to buy or sell at a fair price.",
+    "low_liquidity": "Liquidity is thin: prices move a lot and exits may be costly.",
+    "lp_not_locked": "The liquidity is not locked or burnt: it can be pulled (a rug pull).",
+    "holder_concentration": "A few wallets hold most of the supply and can crash the price.",
     "not_erc20": "This contract does not behave like an ERC-20 token; wallets and DEXes may not handle it.",
     "rug_pull_toolkit": "Do not buy: one owner can both mint and stop others from selling.",
     "owner_can_mint": "The owner can mint new tokens and dilute holders; prefer tokens with a fixed supply.",
