@@ -1,4 +1,5 @@
-// Compiles contracts/src/*.sol with solcjs (standard JSON, offline) into contracts/artifacts/<Name>.json.
+// Compiles contracts/src/**/*.sol (src/*.sol, src/dex/, src/zoo/) with solcjs (standard JSON, offline)
+// into contracts/artifacts/<ContractName>.json. Contract names must be unique across all sources.
 // Each artefact records the compiler version and the sha256 of its source so tests can detect drift.
 // Usage: node build.mjs   (or: npm run build)
 import { createHash } from "node:crypto";
@@ -19,7 +20,17 @@ if (!compiler.startsWith("0.8.")) {
   throw new Error(`expected a 0.8.x solc, got ${compiler} (npm solc versions can bundle other compilers)`);
 }
 
-const files = readdirSync(srcDir).filter((f) => f.endsWith(".sol")).sort();
+// Source unit names are paths relative to src/ ("DemoToken.sol", "zoo/Honeypot.sol"), sorted, so the
+// compiler input - and with it every artefact - is the same on every run.
+function solFiles(dir, prefix = "") {
+  const out = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isDirectory()) out.push(...solFiles(join(dir, entry.name), `${prefix}${entry.name}/`));
+    else if (entry.name.endsWith(".sol")) out.push(`${prefix}${entry.name}`);
+  }
+  return out;
+}
+const files = solFiles(srcDir).sort();
 const sources = {};
 const hashes = {};
 for (const f of files) {
@@ -45,8 +56,12 @@ for (const e of output.errors || []) console.error(e.formattedMessage);
 if (errors.length) process.exit(1);
 
 mkdirSync(outDir, { recursive: true });
+const seen = new Map();
 for (const f of files) {
   for (const [name, c] of Object.entries(output.contracts[f] || {})) {
+    if (!c.evm.bytecode.object) continue; // interfaces and abstract contracts: nothing to deploy
+    if (seen.has(name)) throw new Error(`contract ${name} is defined in both ${seen.get(name)} and ${f}`);
+    seen.set(name, f);
     const artefact = {
       contractName: name,
       sourceName: `src/${f}`,

@@ -6,6 +6,9 @@ Fixtures:
 - `demo_tokens`: deploys DemoToken/ScamToken and writes the smart-money CSV; returns the addresses
   plus "smart_money_wallets" (the CSV path) and "chain_json" (the addresses file).
 - `chain_settings` / `chain_deps`: Settings and AgentDeps pointing every chain at that anvil.
+- `dex`: the real Uniswap V2 contracts (plus WETH9 and stablecoin stand-ins) at the canonical
+  addresses of every network (devstack/dex.py); returns deploy_dex's address map.
+- `chain_snapshot`: function-scoped; evm_snapshot before the test, evm_revert after; yields the URL.
 Tests share one chain: leave it as you found it (wrap writes in `evm_snapshot`/`evm_revert`).
 """
 
@@ -15,6 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import requests
 
 from devstack.chain import (
     AnvilNotInstalled,
@@ -25,6 +29,7 @@ from devstack.chain import (
     start_anvil,
 )
 from devstack.chain import write_smart_money_wallets as _write_wallets
+from devstack.dex import deploy_dex
 
 
 @pytest.fixture(scope="session")
@@ -64,3 +69,26 @@ def chain_deps(chain_settings: Any) -> Any:
 
     # The heuristic and smart-money agents never touch the model store.
     return AgentDeps(settings=chain_settings, chain=chain_reader_factory(chain_settings), models=None)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def dex(anvil: AnvilProcess) -> dict[str, Any]:
+    # No transaction, no nonce moves: independent of (and compatible with) demo_tokens' addresses.
+    return deploy_dex(anvil.url)
+
+
+def _rpc(url: str, method: str, params: list[Any]) -> Any:
+    body = requests.post(
+        url, json={"jsonrpc": "2.0", "id": 1, "method": method, "params": params}, timeout=10
+    ).json()
+    if "error" in body:
+        raise RuntimeError(f"{method}: {body['error']}")
+    return body["result"]
+
+
+@pytest.fixture
+def chain_snapshot(anvil: AnvilProcess) -> Iterator[str]:
+    """Undo whatever the test does to the shared chain; yields the RPC URL."""
+    snap = _rpc(anvil.url, "evm_snapshot", [])
+    yield anvil.url
+    assert _rpc(anvil.url, "evm_revert", [snap]) is True

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
-SOURCES = sorted((CONTRACTS / "src").glob("*.sol"))
+SOURCES = sorted((CONTRACTS / "src").rglob("*.sol"))
 
 
 def test_every_source_has_an_artefact() -> None:
@@ -30,3 +30,17 @@ def test_artefact_matches_source(src: Path) -> None:
     assert artefact["bytecode"].startswith("0x") and len(artefact["bytecode"]) > 100
     assert artefact["deployedBytecode"].startswith("0x") and len(artefact["deployedBytecode"]) > 100
     assert any(item.get("name") == "transfer" for item in artefact["abi"])
+
+
+ARTEFACTS = sorted((CONTRACTS / "artifacts").glob("*.json"))
+
+
+@pytest.mark.parametrize("path", ARTEFACTS, ids=[a.stem for a in ARTEFACTS])
+def test_every_artefact_is_built_from_a_current_source(path: Path) -> None:
+    """Also the extra contracts of multi-contract files (e.g. a proxy's implementations)."""
+    artefact = json.loads(path.read_text())
+    src = CONTRACTS / artefact["sourceName"]
+    assert src.is_file(), f"{path.name}: source {artefact['sourceName']} is gone: rebuild the artefacts"
+    assert artefact["sourceHash"] == hashlib.sha256(src.read_bytes()).hexdigest(), (
+        f"{src.name} changed since {path.name} was built: run `node contracts/build.mjs`"
+    )

@@ -1,0 +1,194 @@
+"""The real Uniswap V2 contracts at the canonical mainnet addresses of every configured network.
+
+    from devstack.dex import deploy_dex
+    dex = deploy_dex(anvil.url)
+    dex["ethereum"]["router"]  # 0x7a250d5630B4cF539739dF2C5dAcb4c659F2488D, live Router02 code
+
+For every network in `moneygrow.chain.networks.NETWORKS` this places, on the local anvil:
+- WETH9 (from @uniswap/v2-periphery) at the network's `wrapped_native` address (WETH, WBNB, WMATIC,
+  with the real name/symbol),
+- UniswapV2Factory (from @uniswap/v2-core) at `dex.factory`,
+- UniswapV2Router02 (from @uniswap/v2-periphery) at `dex.router`, built with the canonical factory
+  and wrapped-native addresses as its immutables,
+- LocalStablecoin (contracts/src/dex) at every `stablecoins` address, with the real decimals
+  (USDC/USDT 6 on Ethereum and Polygon, 18 on BSC) and an open `mint(to, amount)` faucet.
+
+Ethereum gets Uniswap's addresses, BSC PancakeSwap's and Polygon QuickSwap's, but all run Uniswap's
+code locally. In particular the local "PancakeSwap" factory creates pairs whose CREATE2 address uses
+Uniswap's init-code hash (0x96e8ac42...845f), not PancakeSwap's (0x00fb7f63...): compute BSC pair
+addresses with factory.getPair locally, not with NETWORKS[BSC].dex.pair_init_code_hash.
+
+How: no transaction is sent. The runtime code of each contract is obtained by running its creation
+code (with the canonical constructor arguments) in an eth_call, which returns what a deployment would
+store; anvil_setCode puts it at the canonical address and anvil_setStorageAt writes the storage the
+constructor would have written (factory: feeToSetter; WETH9: name, symbol, decimals; stablecoins:
+name, symbol, decimals). Router02 keeps its factory/WETH in immutables, i.e. in the runtime code,
+which is why it is built with the canonical addresses. No block is mined and no account's nonce moves,
+so the function can run before or after `deploy_demo_tokens` without changing any address, and it is
+idempotent: a contract whose code is already in place is left alone (with its pairs and balances).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from eth_abi.abi import encode
+from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
+
+from devstack.chain import CONTRACTS, _rpc, load_artifact
+from moneygrow.chain.networks import NETWORKS, UNISWAP_V2_INIT_CODE_HASH
+
+UNISWAP_BUILD = {
+    "UniswapV2Factory": CONTRACTS / "node_modules" / "@uniswap" / "v2-core" / "build",
+    "UniswapV2Pair": CONTRACTS / "node_modules" / "@uniswap" / "v2-core" / "build",
+    "UniswapV2Router02": CONTRACTS / "node_modules" / "@uniswap" / "v2-periphery" / "build",
+    "WETH9": CONTRACTS / "node_modules" / "@uniswap" / "v2-periphery" / "build",
+}
+
+# The factory's feeToSetter (protocol fee switch admin). A fixed, label-derived address nobody holds a
+# key for; on anvil it can be impersonated if a test ever needs to switch the protocol fee on.
+FEE_TO_SETTER = to_checksum_address(keccak(text="moneygrow.local.dex.feeToSetter")[12:])
+
+WRAPPED_NATIVE_META = {  # (name, symbol) as on mainnet
+    "ethereum": ("Wrapped Ether", "WETH"),
+    "bsc": ("Wrapped BNB", "WBNB"),
+    "polygon": ("Wrapped Matic", "WMATIC"),
+}
+STABLECOIN_NAMES = {"USDC": "USD Coin", "USDT": "Tether USD", "DAI": "Dai Stablecoin", "BUSD": "BUSD Token"}
+# Decimals as on mainnet: Ethereum/Polygon USDC and USDT have 6, the Binance-pegged ones on BSC 18.
+STABLECOIN_DECIMALS = {
+    ("ethereum", "USDC"): 6,
+    ("ethereum", "USDT"): 6,
+    ("polygon", "USDC"): 6,
+    ("polygon", "USDT"): 6,
+}
+
+
+@cache
+def uniswap_artifact(name: str) -> dict[str, Any]:
+    """abi and creation bytecode (0x-prefixed) of a contract from the npm @uniswap/v2-* packages."""
+    path = UNISWAP_BUILD[name] / f"{name}.json"
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path} missing: install the contracts' npm packages (`npm ci --prefix contracts`)"
+        )
+    data = json.loads(Path(path).read_text())
+    return {"abi": data["abi"], "bytecode": "0x" + data["bytecode"].removeprefix("0x")}
+
+
+def uniswap_abi(name: str) -> list[dict[str, Any]]:
+    abi: list[dict[str, Any]] = uniswap_artifact(name)["abi"]
+    return abi
+
+
+def pair_init_code_hash() -> str:
+    """keccak256 of UniswapV2Pair's creation code: the hash Router02's pairFor hard-codes."""
+    return "0x" + keccak(hexstr=uniswap_artifact("UniswapV2Pair")["bytecode"]).hex()
+
+
+def pair_address(factory: str, token_a: str, token_b: str) -> str:
+    """The CREATE2 address of the pair (as UniswapV2Library.pairFor computes it) for the local code."""
+    t0, t1 = sorted((bytes.fromhex(token_a[2:]), bytes.fromhex(token_b[2:])))
+    salt = keccak(t0 + t1)
+    raw = keccak(b"\xff" + bytes.fromhex(factory[2:]) + salt + bytes.fromhex(pair_init_code_hash()[2:]))
+    return to_checksum_address(raw[12:])
+
+
+def _short_string_slot(value: str) -> str:
+    """The storage word of a Solidity `string` shorter than 32 bytes: bytes left-aligned, length*2."""
+    raw = value.encode()
+    if len(raw) > 31:
+        raise ValueError(f"{value!r} is too long for a short-string slot")
+    return "0x" + (raw + b"\x00" * (31 - len(raw)) + bytes([len(raw) * 2])).hex()
+
+
+def _word(value: int | str) -> str:
+    if isinstance(value, str):  # an address
+        value = int(value, 16)
+    return "0x" + value.to_bytes(32, "big").hex()
+
+
+def _runtime_code(rpc_url: str, creation: str, ctor_types: list[str], ctor_args: list[Any]) -> str:
+    """What deploying `creation` with these constructor arguments would store as code (via eth_call)."""
+    data = creation + (encode(ctor_types, ctor_args).hex() if ctor_types else "")
+    code: str = _rpc(rpc_url, "eth_call", [{"data": data, "gas": hex(30_000_000)}, "latest"], timeout=30.0)
+    if len(code) <= 2:
+        raise RuntimeError("constructor returned no code")
+    return code
+
+
+def _place(rpc_url: str, address: str, code: str, storage: dict[int, str]) -> bool:
+    """Put `code` (and the constructor's `storage`) at `address` unless it is already there."""
+    if _rpc(rpc_url, "eth_getCode", [address, "latest"]).lower() == code.lower():
+        return False
+    _rpc(rpc_url, "anvil_setCode", [address, code], timeout=10.0)
+    for slot, value in storage.items():
+        _rpc(rpc_url, "anvil_setStorageAt", [address, _word(slot), value])
+    return True
+
+
+def deploy_dex(rpc_url: str) -> dict[str, Any]:
+    """Place WETH9, UniswapV2Factory, UniswapV2Router02 and the stablecoin stand-ins at the canonical
+    addresses of every network in NETWORKS (see the module docstring). Idempotent, deterministic.
+
+    Returns {"<chain>": {"dex": name, "router", "factory", "wrapped_native", "stablecoins":
+    {symbol: {"address", "decimals"}}}, ..., "pair_init_code_hash": ..., "fee_to_setter": ...}.
+    """
+    init_hash = pair_init_code_hash()
+    if init_hash != UNISWAP_V2_INIT_CODE_HASH:
+        raise RuntimeError(f"UniswapV2Pair init-code hash {init_hash} differs from mainnet's")
+    weth_code = _runtime_code(rpc_url, uniswap_artifact("WETH9")["bytecode"], [], [])
+    factory_code = _runtime_code(
+        rpc_url, uniswap_artifact("UniswapV2Factory")["bytecode"], ["address"], [FEE_TO_SETTER]
+    )
+    stable_art = load_artifact("LocalStablecoin")
+    stable_code = _runtime_code(rpc_url, stable_art["bytecode"], ["string", "string", "uint8"], ["", "", 0])
+    router_creation = uniswap_artifact("UniswapV2Router02")["bytecode"]
+
+    result: dict[str, Any] = {}
+    for chain, net in NETWORKS.items():
+        key = chain.value
+        weth = to_checksum_address(net.wrapped_native)
+        factory = to_checksum_address(net.dex.factory)
+        router = to_checksum_address(net.dex.router)
+        name, symbol = WRAPPED_NATIVE_META.get(key, (f"Wrapped {net.native_symbol}", f"W{net.native_symbol}"))
+        # WETH9 storage: slot 0 name, slot 1 symbol, slot 2 decimals (balanceOf 3, allowance 4).
+        _place(
+            rpc_url,
+            weth,
+            weth_code,
+            {0: _short_string_slot(name), 1: _short_string_slot(symbol), 2: _word(18)},
+        )
+        # UniswapV2Factory storage: slot 0 feeTo (unset), slot 1 feeToSetter, 2 getPair, 3 allPairs.
+        _place(rpc_url, factory, factory_code, {1: _word(FEE_TO_SETTER)})
+        # Router02 has no storage; factory and WETH are immutables baked into its runtime code.
+        router_code = _runtime_code(rpc_url, router_creation, ["address", "address"], [factory, weth])
+        _place(rpc_url, router, router_code, {})
+        stables: dict[str, dict[str, Any]] = {}
+        for sym, addr in net.stablecoins.items():
+            decimals = STABLECOIN_DECIMALS.get((key, sym), 18)
+            _place(
+                rpc_url,
+                to_checksum_address(addr),
+                stable_code,
+                {
+                    0: _short_string_slot(STABLECOIN_NAMES.get(sym, sym)),
+                    1: _short_string_slot(sym),
+                    2: _word(decimals),
+                },
+            )
+            stables[sym] = {"address": to_checksum_address(addr), "decimals": decimals}
+        result[key] = {
+            "dex": net.dex.name,
+            "router": router,
+            "factory": factory,
+            "wrapped_native": weth,
+            "stablecoins": stables,
+        }
+    result["pair_init_code_hash"] = init_hash
+    result["fee_to_setter"] = FEE_TO_SETTER
+    return result
