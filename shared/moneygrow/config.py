@@ -36,6 +36,20 @@ class Settings(BaseSettings):
     max_body_bytes: int = 16 * 1024
     data_dir: str = ""  # labelled data (../shared/data); optional
     smart_money_wallets: str = ""  # path to a CSV of known wallets; optional
+    # External data providers (moneygrow.adapters). All off by default: local dev and tests stay offline.
+    # Etherscan v2: the key directly (local) or the name of an SSM SecureString (cloud); no key, no explorer.
+    etherscan_api_key: str = ""
+    etherscan_api_key_parameter: str = ""
+    etherscan_base_url: str = ""  # empty: the chain's explorer_api (moneygrow.chain.networks)
+    goplus_enabled: bool = False
+    goplus_access_token: str = ""  # optional; the public tier needs none
+    goplus_base_url: str = "https://api.gopluslabs.io/api/v1"
+    prices_enabled: bool = False
+    geckoterminal_base_url: str = "https://api.geckoterminal.com/api/v2"
+    http_timeout_s: float = 5.0
+    http_max_attempts: int = 3
+    breaker_failure_threshold: int = 5
+    breaker_reset_s: float = 30.0
 
 
 @lru_cache(maxsize=1)

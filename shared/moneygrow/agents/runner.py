@@ -50,12 +50,16 @@ def load_agent(name: AgentName) -> Agent:
 
 @lru_cache(maxsize=1)
 def default_deps() -> AgentDeps:
+    from moneygrow.adapters.providers_factory import providers_from_settings
     from moneygrow.chain.reader import chain_reader_factory
     from moneygrow.ml.model_store import model_store_from_settings
 
     settings = get_settings()
     return AgentDeps(
-        settings=settings, chain=chain_reader_factory(settings), models=model_store_from_settings(settings)
+        settings=settings,
+        chain=chain_reader_factory(settings),
+        models=model_store_from_settings(settings),
+        providers=providers_from_settings(settings),
     )
 
 
