@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import requests
 from eth_abi.abi import decode, encode
@@ -79,17 +79,44 @@ def _is_revert(error: Any) -> bool:
 
 
 class CallResult:
-    """The outcome of one eth_call: `data` (maybe empty) or `reverted`."""
+    """The outcome of one eth_call: `data` (maybe empty) or `reverted` (with the node's `revert_data`
+    when it sent any, e.g. an ABI-encoded Error(string))."""
 
-    __slots__ = ("data", "reverted")
+    __slots__ = ("data", "revert_data", "reverted")
 
-    def __init__(self, data: bytes = b"", reverted: bool = False) -> None:
+    def __init__(self, data: bytes = b"", reverted: bool = False, revert_data: bytes = b"") -> None:
         self.data = data
         self.reverted = reverted
+        self.revert_data = revert_data
 
     @property
     def ok(self) -> bool:
         return not self.reverted and len(self.data) > 0
+
+
+class OverrideCall(NamedTuple):
+    """One eth_call with state (and optionally block) overrides, for ChainReader.call_many_with_overrides."""
+
+    to: str
+    data: bytes
+    state_override: dict[str, Any]
+    block_override: dict[str, Any] | None = None
+    block: str = "latest"
+    sender: str | None = None
+    gas: int | None = None
+
+
+def _revert_data(error: Any) -> bytes:
+    """The revert data a node attaches to an eth_call error ("data": "0x..." or {"data": "0x..."})."""
+    data = error.get("data") if isinstance(error, dict) else None
+    if isinstance(data, dict):
+        data = data.get("data")
+    if isinstance(data, str) and data.startswith("0x"):
+        try:
+            return bytes.fromhex(data[2:])
+        except ValueError:
+            return b""
+    return b""
 
 
 class ChainReader:
@@ -162,9 +189,21 @@ class ChainReader:
     def _call_result(method: str, response: dict[str, Any]) -> CallResult:
         if "error" in response:
             if _is_revert(response["error"]):
-                return CallResult(reverted=True)
+                return CallResult(reverted=True, revert_data=_revert_data(response["error"]))
             raise RpcError(method, response["error"])
         return CallResult(bytes.fromhex(str(response.get("result") or "0x")[2:]))
+
+    @staticmethod
+    def _override_params(call: OverrideCall) -> list[Any]:
+        tx: dict[str, Any] = {"to": _normalise(call.to), "data": "0x" + call.data.hex()}
+        if call.sender is not None:
+            tx["from"] = _normalise(call.sender)
+        if call.gas is not None:
+            tx["gas"] = hex(call.gas)
+        params: list[Any] = [tx, call.block, call.state_override]
+        if call.block_override:
+            params.append(call.block_override)
+        return params
 
     # --- reads ---------------------------------------------------------------------------------
 
@@ -198,6 +237,39 @@ class ChainReader:
     def call_many(self, calls: Sequence[tuple[str, bytes]], block: str = "latest") -> list[CallResult]:
         """Several eth_calls in JSON-RPC batches; results in input order."""
         requests_ = [("eth_call", self._call_params(_normalise(to), data, block)) for to, data in calls]
+        return [self._call_result("eth_call", r) for r in self._batch(requests_)]
+
+    def get_block(self, block: str = "latest") -> dict[str, Any]:
+        """The block header (eth_getBlockByNumber without transactions); raises RpcError when absent."""
+        result = self._request("eth_getBlockByNumber", [block, False])
+        if not isinstance(result, dict):
+            raise RpcError("eth_getBlockByNumber", f"no block {block}")
+        return result
+
+    def call_with_overrides(
+        self,
+        to: str,
+        data: bytes,
+        state_override: dict[str, Any],
+        block_override: dict[str, Any] | None = None,
+        block: str = "latest",
+        *,
+        sender: str | None = None,
+        gas: int | None = None,
+    ) -> CallResult:
+        """eth_call with a state override (3rd param: {address: {code, balance, nonce, state,
+        stateDiff}}) and optionally a block override (4th param: {number, time, ...}, hex values).
+        A node without override support answers an RpcError (not a revert)."""
+        call = OverrideCall(to, data, state_override, block_override, block, sender, gas)
+        response = self._with_failover(
+            lambda p: p.make_request(RPCEndpoint("eth_call"), self._override_params(call))
+        )
+        return self._call_result("eth_call", dict(response))
+
+    def call_many_with_overrides(self, calls: Sequence[OverrideCall]) -> list[CallResult]:
+        """Several overridden eth_calls in JSON-RPC batches (one round trip per BATCH_SIZE calls);
+        results in input order."""
+        requests_ = [("eth_call", self._override_params(c)) for c in calls]
         return [self._call_result("eth_call", r) for r in self._batch(requests_)]
 
     def erc20_metadata(self, address: str, block: str = "latest") -> dict[str, Any]:

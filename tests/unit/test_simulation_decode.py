@@ -1,0 +1,402 @@
+"""Trade simulation, offline: the shipped bytecode, call encoding, result/revert decoding, findings."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from eth_abi.abi import decode, encode
+from eth_utils.crypto import keccak
+
+from moneygrow.chain.networks import NETWORKS
+from moneygrow.chain.reader import CallResult, OverrideCall, RpcError
+from moneygrow.chains import Chain
+from moneygrow.heuristics.simulation import (
+    RECEIVER_ADDRESS,
+    RESULT_TYPE,
+    SENDER_ADDRESS,
+    SIMULATE_SELECTOR,
+    SIMULATOR_ADDRESS,
+    SIMULATOR_BIN,
+    SIMULATOR_RUNTIME,
+    SimulationReport,
+    decode_result,
+    decode_revert,
+    encode_simulate,
+    simulate_trades,
+    simulation_findings,
+    state_override,
+    tax,
+)
+
+CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
+NET = NETWORKS[Chain.ETHEREUM]
+TOKEN = "0x" + "ab" * 20
+PAIR = "0x" + "cd" * 20
+E18 = 10**18
+
+
+def _error(text: str) -> bytes:
+    return bytes.fromhex("08c379a0") + encode(["string"], [text])
+
+
+# --- the shipped simulator bytecode ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["TradeSimulator", "SimTestToken"])
+def test_simulator_artefacts_match_their_sources(name: str) -> None:
+    artefact = json.loads((CONTRACTS / "artifacts" / f"{name}.json").read_text())
+    src = CONTRACTS / artefact["sourceName"]
+    assert src.parent.name in ("sim", "test")
+    assert artefact["sourceHash"] == hashlib.sha256(src.read_bytes()).hexdigest(), (
+        f"{src.name} changed since its artefact was built: run `node contracts/build.mjs`"
+    )
+
+
+def test_shipped_bytecode_is_the_compiled_runtime() -> None:
+    artefact = json.loads((CONTRACTS / "artifacts" / "TradeSimulator.json").read_text())
+    assert artefact["deployedBytecode"] == SIMULATOR_RUNTIME, (
+        f"{SIMULATOR_BIN} is stale: after `node contracts/build.mjs` copy artifacts/TradeSimulator.json's "
+        "deployedBytecode into it"
+    )
+    selectors = {
+        keccak(text=f"{item['name']}({','.join(i['type'] for i in item['inputs'])})")[:4]
+        for item in artefact["abi"]
+        if item["type"] == "function"
+    }
+    assert selectors == {SIMULATE_SELECTOR}
+    outputs = artefact["abi"][[i.get("name") for i in artefact["abi"]].index("simulate")]["outputs"]
+
+    def typ(o: dict[str, Any]) -> str:
+        if o["type"] == "tuple":
+            return "(" + ",".join(typ(c) for c in o["components"]) + ")"
+        return str(o["type"])
+
+    assert typ(outputs[0]) == RESULT_TYPE  # the Python decoder follows the Solidity struct
+
+
+# --- encoding ------------------------------------------------------------------------------------
+
+
+def test_encode_simulate_and_state_override() -> None:
+    data = encode_simulate(NET.dex.router, TOKEN, 123, NET.wrapped_native, RECEIVER_ADDRESS)
+    assert data[:4] == keccak(text="simulate(address,address,uint256,address,address)")[:4]
+    router, token, amount, wrapped, receiver = decode(
+        ["address", "address", "uint256", "address", "address"], data[4:]
+    )
+    assert (router.lower(), token, amount, wrapped.lower()) == (
+        NET.dex.router.lower(),
+        TOKEN,
+        123,
+        NET.wrapped_native.lower(),
+    )
+    assert receiver.lower() == RECEIVER_ADDRESS.lower()
+    ov = state_override()
+    assert list(ov) == [SIMULATOR_ADDRESS]
+    assert ov[SIMULATOR_ADDRESS]["code"] == SIMULATOR_RUNTIME
+    assert int(ov[SIMULATOR_ADDRESS]["balance"], 16) >= 10**24
+    assert int(state_override(10**25)[SIMULATOR_ADDRESS]["balance"], 16) == 2 * 10**25
+    # the fixed addresses are distinct, fresh and label-derived
+    assert len({SIMULATOR_ADDRESS, RECEIVER_ADDRESS, SENDER_ADDRESS}) == 3
+
+
+# --- decoding ------------------------------------------------------------------------------------
+
+
+def step(
+    ok: bool = True, expected: int = 1000, received: int = 1000, gas: int = 100_000, revert: bytes = b""
+) -> tuple[Any, ...]:
+    return (True, ok, gas, expected, received, revert)
+
+
+SKIPPED = (False, False, 0, 0, 0, b"")
+
+
+def result(
+    *,
+    buy: tuple[Any, ...] = step(),
+    transfer: tuple[Any, ...] = step(expected=250, received=250),
+    approve: tuple[Any, ...] = step(expected=0, received=0, gas=25_000),
+    sell: tuple[Any, ...] = step(expected=5 * 10**15, received=5 * 10**15),
+    sell_token_revert: bytes = b"",
+    pair: str = PAIR,
+    reserves: tuple[int, int] = (10 * E18, 10**24),
+    token_code: bool = True,
+    block: int = 100,
+    timestamp: int = 1_700_000_000,
+) -> bytes:
+    values = (
+        block,
+        timestamp,
+        True,
+        token_code,
+        pair,
+        reserves[0],
+        reserves[1],
+        reserves[0] // 1000,
+        750,
+        buy,
+        transfer,
+        approve,
+        sell,
+        sell_token_revert,
+    )
+    return encode([RESULT_TYPE], [values])
+
+
+def test_decode_result_roundtrip() -> None:
+    sc = decode_result(result(buy=step(expected=1000, received=970)))
+    assert sc.pair is not None and sc.pair.lower() == PAIR
+    assert sc.reserve_native == 10 * E18 and sc.amount_in_wei == 10**16 and sc.amount_sold == 750
+    assert sc.can_buy and sc.can_sell and sc.can_transfer
+    assert sc.buy_tax == pytest.approx(0.03) and sc.transfer_tax == 0 and sc.sell_tax == 0
+    assert sc.buy is not None and sc.buy.gas_used == 100_000
+    assert sc.has_liquidity is True and not sc.trapped
+
+
+def test_decode_result_no_pair_and_skipped_steps() -> None:
+    sc = decode_result(
+        result(
+            pair="0x" + "00" * 20,
+            reserves=(0, 0),
+            buy=SKIPPED,
+            transfer=SKIPPED,
+            approve=SKIPPED,
+            sell=SKIPPED,
+        )
+    )
+    assert sc.pair is None and sc.has_liquidity is False
+    assert sc.can_buy is None and sc.can_sell is None and sc.can_transfer is None
+
+
+def test_decode_result_sell_paying_nothing_is_a_full_tax() -> None:
+    sc = decode_result(result(sell=step(expected=10**15, received=0)))
+    assert sc.can_sell is False and sc.sell_tax == 1.0 and sc.trapped
+
+
+def test_decode_result_failed_sell_keeps_the_tokens_own_reason() -> None:
+    sc = decode_result(
+        result(
+            sell=step(ok=False, received=0, revert=_error("TransferHelper: TRANSFER_FROM_FAILED")),
+            sell_token_revert=_error("trading closed"),
+        )
+    )
+    assert sc.can_sell is False and sc.sell_tax is None
+    assert sc.sell is not None and sc.sell.revert is not None and sc.sell.token_revert is not None
+    why = sc.sell.why()
+    assert why is not None and "TRANSFER_FROM_FAILED" in why and "trading closed" in why
+
+
+@pytest.mark.parametrize(
+    ("data", "kind", "text"),
+    [
+        (b"", "empty", "reverted without a reason"),
+        (_error("not allowed"), "error", "not allowed"),
+        (bytes.fromhex("4e487b71") + encode(["uint256"], [0x11]), "panic", "overflow"),
+        (keccak(text="EnforcedPause()")[:4], "custom", "EnforcedPause()"),
+        (bytes.fromhex("3f426394") + b"\0" * 32, "custom", "0x3f426394"),
+        (bytes.fromhex("08c379a0") + b"\x01\x02", "error", "undecodable"),
+        (b"\x01\x02", "custom", "malformed"),
+    ],
+)
+def test_decode_revert(data: bytes, kind: str, text: str) -> None:
+    reason = decode_revert(data)
+    assert reason.kind == kind and text in reason.message
+    assert reason.data == "0x" + data.hex()
+
+
+def test_router_messages_get_plain_words() -> None:
+    reason = decode_revert(_error("UniswapV2: TRANSFER_FAILED"))
+    assert reason.meaning is not None and "buyer" in reason.plain()
+
+
+def test_tax_is_clamped_and_exact() -> None:
+    assert tax(1000, 970) == pytest.approx(0.03)
+    assert tax(1000, 1000) == 0.0
+    assert tax(1000, 1200) == 0.0  # a reflection bonus is no tax
+    assert tax(1000, 0) == 1.0
+    assert tax(0, 0) is None
+
+
+# --- simulate_trades against a fake reader -----------------------------------------------------
+
+
+class FakeReader:
+    def __init__(self, results: list[CallResult] | Exception, number: int = 100) -> None:
+        self.results = results
+        self.number = number
+        self.calls: list[OverrideCall] = []
+        self.round_trips = 0
+
+    def get_block(self, block: str = "latest") -> dict[str, Any]:
+        self.round_trips += 1
+        return {"number": hex(self.number), "timestamp": hex(1_700_000_000)}
+
+    def call_many_with_overrides(self, calls: list[OverrideCall]) -> list[CallResult]:
+        self.round_trips += 1
+        self.calls = list(calls)
+        if isinstance(self.results, Exception):
+            raise self.results
+        return self.results[: len(calls)]
+
+
+def _run(
+    results: list[CallResult] | Exception, offsets: tuple[int, ...] = (0,)
+) -> tuple[SimulationReport, Any]:
+    reader = FakeReader(results)
+    report = simulate_trades(reader, NET, TOKEN, block_offsets=offsets)  # type: ignore[arg-type]
+    return report, reader
+
+
+def test_simulate_now_only_is_one_round_trip() -> None:
+    report, reader = _run([CallResult(result())])
+    assert reader.round_trips == 1 == report.rpc_round_trips
+    (call,) = reader.calls
+    assert call.to == SIMULATOR_ADDRESS and call.sender == SENDER_ADDRESS and call.block == "latest"
+    assert call.block_override is None and call.state_override == state_override()
+    assert report.can_buy and report.can_sell and report.can_transfer and report.has_liquidity
+    assert report.gas == {"buy": 100_000, "transfer": 100_000, "approve": 25_000, "sell": 100_000}
+    assert simulation_findings(report) == []
+
+
+def test_simulate_scenarios_are_pinned_and_block_overridden() -> None:
+    report, reader = _run([CallResult(result())] * 3, offsets=(0, 10, 10, 300))
+    assert reader.round_trips == 2 == report.rpc_round_trips
+    assert [c.block for c in reader.calls] == [hex(100)] * 3
+    assert [c.block_override for c in reader.calls] == [
+        None,
+        {"number": hex(110), "time": hex(1_700_000_000 + 120)},
+        {"number": hex(400), "time": hex(1_700_000_000 + 3600)},
+    ]
+    assert [s.label for s in report.scenarios] == ["now", "+10 blocks (+120 s)", "+300 blocks (+3600 s)"]
+
+
+def test_node_without_override_support() -> None:
+    report, _ = _run(RpcError("eth_call", {"code": -32602, "message": "too many arguments"}))
+    assert report.error is not None and report.gaps
+    (finding,) = simulation_findings(report)
+    assert finding.type == "simulation_failed" and finding.severity == "MEDIUM"
+
+
+def test_node_ignoring_the_override_returns_nothing() -> None:
+    report, _ = _run([CallResult(b"")])
+    assert report.error is not None and "state overrides" in report.error
+    assert [f.type for f in simulation_findings(report)] == ["simulation_failed"]
+
+
+def test_simulation_call_reverting_as_a_whole() -> None:
+    report, _ = _run([CallResult(reverted=True, revert_data=_error("boom"))])
+    assert report.error is not None and "boom" in report.error
+    assert [f.type for f in simulation_findings(report)] == ["simulation_failed"]
+
+
+# --- findings thresholds -------------------------------------------------------------------------
+
+
+def _findings(**kw: Any) -> list[tuple[str, str]]:
+    report, _ = _run([CallResult(result(**kw))])
+    return [(f.type, f.severity.value) for f in simulation_findings(report)]
+
+
+def _sell(tax_: float) -> tuple[Any, ...]:
+    quote = 10**15
+    return step(expected=quote, received=round(quote * (1 - tax_)))
+
+
+@pytest.mark.parametrize(
+    ("sell_tax", "expected"),
+    [
+        (0.0, []),
+        (0.0005, []),  # rounding noise
+        (0.02, [("sell_tax", "LOW")]),
+        (0.07, [("sell_tax", "MEDIUM")]),
+        (0.10, [("sell_tax", "HIGH")]),
+        (0.49, [("sell_tax", "HIGH")]),
+        (0.50, [("high_sell_tax", "CRITICAL")]),
+        (0.99, [("high_sell_tax", "CRITICAL")]),
+    ],
+)
+def test_sell_tax_thresholds(sell_tax: float, expected: list[tuple[str, str]]) -> None:
+    assert _findings(sell=_sell(sell_tax)) == expected
+
+
+def test_uniform_small_fee_is_one_transfer_tax_finding() -> None:
+    got = _findings(
+        buy=step(expected=1000, received=970),
+        transfer=step(expected=250, received=243),  # 2.8 %
+        sell=_sell(0.03),
+    )
+    assert got == [("transfer_tax", "LOW")]
+
+
+def test_buy_and_transfer_taxes() -> None:
+    got = _findings(buy=step(expected=1000, received=600), transfer=step(expected=250, received=200))
+    assert got == [("buy_tax", "HIGH"), ("transfer_tax", "HIGH")]
+    assert _findings(buy=step(expected=1000, received=400)) == [("high_buy_tax", "CRITICAL")]
+
+
+def test_honeypot() -> None:
+    got = _findings(sell=step(ok=False, received=0, revert=_error("TransferHelper: TRANSFER_FROM_FAILED")))
+    assert got == [("honeypot", "CRITICAL")]
+    # a failing approve is a honeypot too
+    got = _findings(approve=step(ok=False, expected=0, received=0, revert=_error("no")), sell=SKIPPED)
+    assert got == [("honeypot", "CRITICAL")]
+
+
+def test_buy_blocked() -> None:
+    got = _findings(
+        buy=step(ok=False, received=0, revert=_error("UniswapV2: TRANSFER_FAILED")),
+        transfer=SKIPPED,
+        approve=SKIPPED,
+        sell=SKIPPED,
+    )
+    assert got == [("buy_blocked", "HIGH")]
+
+
+def test_transfer_blocked() -> None:
+    got = _findings(
+        transfer=step(ok=False, received=0, revert=_error("ERC20: transfer from blocked address"))
+    )
+    assert got == [("transfer_blocked", "HIGH")]
+
+
+def test_no_liquidity_and_no_code_are_named() -> None:
+    skipped: dict[str, Any] = {"buy": SKIPPED, "transfer": SKIPPED, "approve": SKIPPED, "sell": SKIPPED}
+    assert _findings(pair="0x" + "00" * 20, reserves=(0, 0), **skipped) == [("no_liquidity", "MEDIUM")]
+    assert _findings(reserves=(0, 0), **skipped) == [("no_liquidity", "MEDIUM")]  # pair without liquidity
+    assert _findings(token_code=False, pair="0x" + "00" * 20, **skipped) == [("no_contract_code", "HIGH")]
+
+
+def test_time_delayed_honeypot() -> None:
+    later = result(
+        sell=step(ok=False, received=0, revert=_error("TransferHelper: TRANSFER_FROM_FAILED")),
+        sell_token_revert=_error("ERC20: transfer amount exceeds balance"),
+        block=1100,
+    )
+    report, _ = _run([CallResult(result()), CallResult(result()), CallResult(later)], offsets=(0, 20, 1000))
+    findings = simulation_findings(report)
+    assert [(f.type, f.severity.value) for f in findings] == [("time_delayed_honeypot", "CRITICAL")]
+    assert "+1000 blocks" in findings[0].reason and "exceeds balance" in findings[0].reason
+    assert findings[0].evidence["scenario"] == "+1000 blocks (+12000 s)"
+    # a tax that jumps to >= 50 % later counts as well
+    later_tax = result(sell=_sell(0.9))
+    report, _ = _run([CallResult(result()), CallResult(later_tax)], offsets=(0, 20))
+    assert [f.type for f in simulation_findings(report)] == ["time_delayed_honeypot"]
+
+
+def test_honeypot_now_is_not_also_a_delayed_one() -> None:
+    hp = result(sell=step(ok=False, received=0, revert=_error("x")))
+    report, _ = _run([CallResult(hp), CallResult(hp)], offsets=(0, 20))
+    assert [f.type for f in simulation_findings(report)] == ["honeypot"]
+
+
+def test_findings_carry_numbers_as_evidence() -> None:
+    report, _ = _run([CallResult(result(sell=_sell(0.2)))])
+    (finding,) = simulation_findings(report)
+    ev = finding.evidence
+    assert ev["sell_tax"] == pytest.approx(0.2) and ev["sell_expected"] == str(10**15)
+    assert ev["pair"].lower() == PAIR and ev["gas"]["sell"] == 100_000
+    json.dumps(ev)  # serialisable for the API
