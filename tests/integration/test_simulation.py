@@ -27,6 +27,7 @@ from moneygrow.heuristics.simulation import (
     SENDER_ADDRESS,
     SIMULATOR_ADDRESS,
     SimulationReport,
+    decode_revert,
     simulate_trades,
     simulation_findings,
 )
@@ -255,3 +256,12 @@ def test_wall_time_and_round_trips(sim_world: dict[str, str], reader: CountingRe
     print(f"\nsimulation: {n} scenarios, {reader.round_trips} RPC round trips, {wall_ms:.0f} ms")
     assert reader.round_trips == 2
     assert wall_ms < 1500
+
+
+def test_reader_returns_the_revert_data_of_an_overridden_call(
+    sim_world: dict[str, str], reader: CountingReader
+) -> None:
+    data = keccak(text="setPair(address)")[:4] + b"\0" * 32
+    res = reader.call_with_overrides(sim_world["PLAIN"], data, {}, sender=SENDER_ADDRESS)
+    assert res.reverted
+    assert decode_revert(res.revert_data).message == "not owner"

@@ -400,3 +400,55 @@ def test_findings_carry_numbers_as_evidence() -> None:
     assert ev["sell_tax"] == pytest.approx(0.2) and ev["sell_expected"] == str(10**15)
     assert ev["pair"].lower() == PAIR and ev["gas"]["sell"] == 100_000
     json.dumps(ev)  # serialisable for the API
+
+
+# --- ChainReader's override calls (wire format) ---------------------------------------------------
+
+
+def test_reader_sends_state_and_block_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
+    from moneygrow.chain.reader import ChainReader
+
+    reader = ChainReader(["http://127.0.0.1:9"], timeout_s=1)
+    provider = reader._w3[0].provider
+    sent: list[Any] = []
+
+    def make_request(method: str, params: list[Any]) -> dict[str, Any]:
+        sent.append((method, params))
+        return {"jsonrpc": "2.0", "id": 1, "result": "0x" + "00" * 31 + "07"}
+
+    def make_batch_request(reqs: list[Any]) -> list[dict[str, Any]]:
+        sent.append(("batch", reqs))
+        return [
+            {"jsonrpc": "2.0", "id": 1, "result": "0x01"},
+            {
+                "jsonrpc": "2.0",
+                "id": 2,
+                "error": {"code": 3, "message": "execution reverted", "data": "0xdead"},
+            },
+            {
+                "jsonrpc": "2.0",
+                "id": 3,
+                "error": {"code": -32000, "message": "reverted", "data": {"data": "0xbeef"}},
+            },
+        ]
+
+    monkeypatch.setattr(provider, "make_request", make_request)
+    monkeypatch.setattr(provider, "make_batch_request", make_batch_request)
+    ov = {SIMULATOR_ADDRESS: {"code": "0x00", "balance": "0x1"}}
+    res = reader.call_with_overrides(TOKEN, b"\x12\x34", ov, {"number": "0x10"}, "0x5", sender=SENDER_ADDRESS)
+    assert res.ok and res.data[-1] == 7
+    method, params = sent[0]
+    assert method == "eth_call"
+    assert params[0]["to"].lower() == TOKEN and params[0]["data"] == "0x1234"
+    assert params[0]["from"] == SENDER_ADDRESS and "gas" not in params[0]
+    assert params[1:] == ["0x5", ov, {"number": "0x10"}]
+    # no block override: exactly three params (nodes without block-override support still accept it)
+    reader.call_with_overrides(TOKEN, b"", ov, gas=1_000_000)
+    assert len(sent[1][1]) == 3 and sent[1][1][0]["gas"] == hex(1_000_000)
+
+    calls = [OverrideCall(TOKEN, b"", ov)] * 3
+    results = reader.call_many_with_overrides(calls)
+    assert sent[2][0] == "batch" and len(sent[2][1]) == 3
+    assert results[0].data == b"\x01"
+    assert results[1].reverted and results[1].revert_data == b"\xde\xad"
+    assert results[2].reverted and results[2].revert_data == b"\xbe\xef"
