@@ -452,3 +452,12 @@ def test_reader_sends_state_and_block_overrides(monkeypatch: pytest.MonkeyPatch)
     assert results[0].data == b"\x01"
     assert results[1].reverted and results[1].revert_data == b"\xde\xad"
     assert results[2].reverted and results[2].revert_data == b"\xbe\xef"
+
+
+def test_step_gas_matches_the_solidity_constant() -> None:
+    from moneygrow.heuristics.simulation import STEP_GAS
+
+    src = (CONTRACTS / "src" / "sim" / "TradeSimulator.sol").read_text()
+    assert f"STEP_GAS = {STEP_GAS:_};" in src
+    sc = decode_result(result(sell=step(ok=False, received=0, gas=STEP_GAS * 63 // 64)))
+    assert sc.sell is not None and sc.sell.out_of_gas and not sc.buy.out_of_gas  # type: ignore[union-attr]

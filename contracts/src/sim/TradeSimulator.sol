@@ -35,7 +35,7 @@ contract TradeSimulator {
         bytes sellTokenRevert; // when the sell failed: the token's own revert data for transfer(pair, amount)
     }
 
-    uint256 private constant STEP_GAS = 8_000_000;
+    uint256 private constant STEP_GAS = 5_000_000; // 5 calls x 5M stays under a 30M block gas limit
     uint256 private constant DEFAULT_SHARE = 1_000; // amountIn = reserveWrapped / 1000 when none is given
     bytes4 private constant ERROR_SELECTOR = 0x08c379a0; // Error(string)
 

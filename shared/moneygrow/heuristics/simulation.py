@@ -74,7 +74,7 @@ _STEP = "(bool,bool,uint256,uint256,uint256,bytes)"
 RESULT_TYPE = (
     "(uint256,uint256,bool,bool,address,uint256,uint256,uint256,uint256," + f"{_STEP}," * 4 + "bytes)"
 )
-STEP_GAS = 8_000_000  # gas the contract gives each step (see STEP_GAS in the Solidity source)
+STEP_GAS = 5_000_000  # gas the contract gives each step (STEP_GAS in the Solidity source)
 
 BLOCK_TIME_S: dict[Chain, int] = {Chain.ETHEREUM: 12, Chain.BSC: 3, Chain.POLYGON: 2}
 DEFAULT_BLOCK_OFFSETS: tuple[int, ...] = (0, 20, 1_000, 7_200)
