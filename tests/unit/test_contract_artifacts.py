@@ -10,6 +10,7 @@ import pytest
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
 SOURCES = sorted((CONTRACTS / "src").rglob("*.sol"))
+TOKEN_DIRS = {"src", "zoo", "dex"}  # src/*.sol, src/zoo/ and src/dex/ hold ERC-20 tokens
 
 
 def test_every_source_has_an_artefact() -> None:
@@ -29,7 +30,13 @@ def test_artefact_matches_source(src: Path) -> None:
     assert artefact["compiler"].startswith("0.8."), artefact["compiler"]
     assert artefact["bytecode"].startswith("0x") and len(artefact["bytecode"]) > 100
     assert artefact["deployedBytecode"].startswith("0x") and len(artefact["deployedBytecode"]) > 100
-    assert any(item.get("name") == "transfer" for item in artefact["abi"])
+    if src.parent.name in TOKEN_DIRS:  # a token file: its token may sit behind a proxy (zoo)
+        same_file = [
+            json.loads(a.read_text())
+            for a in (CONTRACTS / "artifacts").glob("*.json")
+            if json.loads(a.read_text())["sourceName"] == artefact["sourceName"]
+        ]
+        assert any(item.get("name") == "transfer" for a in same_file for item in a["abi"])
 
 
 ARTEFACTS = sorted((CONTRACTS / "artifacts").glob("*.json"))

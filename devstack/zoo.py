@@ -1,0 +1,504 @@
+"""The token zoo: one launched token per pattern a scanner must recognise, and what it should find.
+
+    from devstack.dex import deploy_dex
+    from devstack.zoo import ZOO, deploy_zoo
+    deploy_dex(url)             # the zoo trades on the canonical Uniswap V2 router, so this comes first
+    tokens = deploy_zoo(url)    # {"PlainToken": "0x...", "Honeypot": "0x...", ...}
+    ZOO["Honeypot"]["expected"] # ["honeypot"]
+
+Sources: contracts/src/zoo/*.sol (self-contained, written the way real tokens are: Ownable with
+onlyOwner setters, `_transfer` hooks that treat transfers to the pair as sells, the Uniswap V2
+router address hard-coded and the pair created in the constructor). Each token is launched like a
+real one on the *ethereum* network's Uniswap V2 (router 0x7a25...488D): its own deployer account
+deploys it, adds native-coin liquidity through the router (LP tokens burnt to 0x...dEaD or kept by
+the deployer, see ZOO[name]["lp"]), two retail wallets buy, then the owner configures the trap.
+
+Deterministic and idempotent: every token has its own deployer, an address derived from a label
+(`zoo_account`), impersonated on anvil; the token is that account's first contract, so its address
+never depends on the order of deployment or on other accounts (anvil's default accounts, the demo
+tokens' deployer, are never used). A token whose code is already in place is not launched again.
+
+ZOO is the machine-readable expectation table the heuristic agent's tests compare against:
+- expected: finding types the analysis must report,
+- allowed: further finding types that are correct but not required (not false positives),
+- critical: the token traps money now (cannot sell / loses >= 50 % on a sell / will soon): the
+  analysis must report at least one CRITICAL finding,
+- benign: the analysis must report no CRITICAL (and no HIGH) finding,
+- lp: "burnt" or "kept" (by the deployer), notes: what the token does and how it is configured.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import rlp
+from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
+from web3 import Web3
+
+from devstack.chain import E18, _rpc, _web3, deploy_demo_tokens, load_artifact
+from devstack.dex import deploy_dex, uniswap_abi
+from moneygrow.chain.networks import NETWORKS
+from moneygrow.chains import Chain
+
+ETHEREUM = NETWORKS[Chain.ETHEREUM]
+ROUTER = to_checksum_address(ETHEREUM.dex.router)
+FACTORY = to_checksum_address(ETHEREUM.dex.factory)
+WETH = to_checksum_address(ETHEREUM.wrapped_native)
+DEAD = "0x000000000000000000000000000000000000dEaD"
+
+SUPPLY = 1_000_000_000 * E18
+LIQUIDITY_TOKENS = SUPPLY * 80 // 100  # 80 % of the supply goes into the pool ...
+LIQUIDITY_ETH = 10 * E18  # ... against 10 ETH
+RETAIL_BUYS_WEI = (E18 // 5, E18 // 10)  # two retail buys, 0.2 and 0.1 ETH (under MaxTxTrap's limit)
+DEPLOYER_BALANCE = 1_000 * E18
+DEADLINE = 2**40
+TX_GAS, TX_GAS_DEPLOY = 3_000_000, 8_000_000
+SELL_WINDOW_S = 600  # TimeDelayedHoneypot: sells revert from 10 minutes (50 blocks) after launch
+
+HONEYPOT = "honeypot"
+HIGH_SELL_TAX = "high_sell_tax"
+TRANSFER_TAX = "transfer_tax"
+OWNER_CAN_MINT = "owner_can_mint"
+OWNER_CAN_BLACKLIST = "owner_can_blacklist"
+OWNER_CAN_PAUSE_TRADING = "owner_can_pause_trading"
+OWNER_CAN_SET_FEES = "owner_can_set_fees"
+OWNER_CAN_LIMIT_TRANSFERS = "owner_can_limit_transfers"
+TRADING_TOGGLE = "trading_toggle"
+UPGRADEABLE_PROXY = "upgradeable_proxy"
+HIDDEN_OWNER = "hidden_owner"
+TIME_DELAYED_HONEYPOT = "time_delayed_honeypot"
+
+FINDING_TYPES = (
+    HONEYPOT,
+    HIGH_SELL_TAX,
+    TRANSFER_TAX,
+    OWNER_CAN_MINT,
+    OWNER_CAN_BLACKLIST,
+    OWNER_CAN_PAUSE_TRADING,
+    OWNER_CAN_SET_FEES,
+    OWNER_CAN_LIMIT_TRANSFERS,
+    TRADING_TOGGLE,
+    UPGRADEABLE_PROXY,
+    HIDDEN_OWNER,
+    TIME_DELAYED_HONEYPOT,
+)
+
+
+def _entry(
+    expected: list[str],
+    *,
+    critical: bool,
+    benign: bool,
+    lp: str,
+    notes: str,
+    allowed: list[str] | None = None,
+) -> dict[str, Any]:
+    return {
+        "expected": expected,
+        "allowed": allowed or [],
+        "critical": critical,
+        "benign": benign,
+        "lp": lp,
+        "notes": notes,
+    }
+
+
+ZOO: dict[str, dict[str, Any]] = {
+    "PlainToken": _entry(
+        [], critical=False, benign=True, lp="burnt", notes="Plain fixed-supply ERC-20, no owner, LP burnt."
+    ),
+    "FeeToken": _entry(
+        [TRANSFER_TAX],
+        critical=False,
+        benign=True,
+        lp="burnt",
+        notes="Honest fee-on-transfer: a constant 3 % of every transfer (buy, sell, wallet to wallet) goes "
+        "to a fee wallet; no owner, no setter. Expect buy/sell/transfer tax of ~3 % each "
+        "(sells need the router's ...SupportingFeeOnTransferTokens functions).",
+    ),
+    "HighSellTax": _entry(
+        [HIGH_SELL_TAX, OWNER_CAN_SET_FEES],
+        critical=True,
+        benign=False,
+        lp="kept",
+        notes="setFees(buy, sell) without a cap; the owner set buy 0 %, sell 99 % after launch. Wallet "
+        "transfers are untaxed. Deployer excluded from fees.",
+    ),
+    "Honeypot": _entry(
+        [HONEYPOT],
+        critical=True,
+        benign=False,
+        lp="kept",
+        allowed=[OWNER_CAN_BLACKLIST],
+        notes="Buys and wallet transfers work; any transfer to the pair reverts ('ERC20: transfer amount "
+        "exceeds balance') unless the sender is on the owner's private allow-list (setAllowed).",
+    ),
+    "BlacklistAfterBuy": _entry(
+        [HONEYPOT, OWNER_CAN_BLACKLIST],
+        critical=True,
+        benign=False,
+        lp="kept",
+        notes="'Anti-snipe' never switched off: every buyer from the pair is flagged in bots[] and can "
+        "no longer sell or transfer ('ERC20: transfer from blocked address'). Owner: setBots, "
+        "setAntiSnipe. A fresh wallet's buy succeeds, its sell reverts; the two retail buyers are "
+        "flagged.",
+    ),
+    "Mintable": _entry(
+        [OWNER_CAN_MINT],
+        critical=False,
+        benign=False,
+        lp="kept",
+        notes="Trades normally; owner-only mint(address,uint256) without limit.",
+    ),
+    "Pausable": _entry(
+        [OWNER_CAN_PAUSE_TRADING],
+        critical=False,
+        benign=False,
+        lp="kept",
+        allowed=[TRADING_TOGGLE],
+        notes="Trades normally while unpaused (as deployed); owner pause()/unpause() stops every "
+        "transfer except the owner's.",
+    ),
+    "MaxTxTrap": _entry(
+        [HONEYPOT, OWNER_CAN_LIMIT_TRANSFERS],
+        critical=True,
+        benign=False,
+        lp="kept",
+        notes="setLimits(maxBuy, maxSell) without a lower bound. Launched at 2 % of the supply each; "
+        "after the retail buys the owner set maxSell to 0: buys up to 2 % of the supply (~0.25 ETH) "
+        "work, every sell reverts ('Max transaction amount exceeded'). Wallet transfers work.",
+    ),
+    "TradingToggle": _entry(
+        [TRADING_TOGGLE],
+        critical=False,
+        benign=False,
+        lp="kept",
+        allowed=[OWNER_CAN_PAUSE_TRADING],
+        notes="enableTrading()/setTradingEnabled(bool): the owner opened trading after adding liquidity "
+        "and can close it again at any time (then only excluded wallets can trade). Currently open.",
+    ),
+    "UpgradeableProxy": _entry(
+        [UPGRADEABLE_PROXY],
+        critical=False,
+        benign=False,
+        lp="burnt",
+        notes="EIP-1967 proxy (implementation slot 0x3608...bbc, admin slot 0xb531...103, admin = the "
+        "deployer, upgradeTo(address)) running UpgradeableTokenV1, an honest token. UpgradeableTokenV2 "
+        "(sells revert for all but the owner, owner mint) is deployed next to it: "
+        "'UpgradeableProxy.malicious_implementation' in the details. Analyse the implementation too.",
+        allowed=[OWNER_CAN_MINT],
+    ),
+    "HiddenOwner": _entry(
+        [HIDDEN_OWNER, OWNER_CAN_MINT],
+        critical=False,
+        benign=False,
+        lp="burnt",
+        notes="SafeMoon-clone lock/unlock: the deployer called lock(0), so owner() is 0x0 and an "
+        "OwnershipTransferred(..., 0x0) was emitted - looks renounced, LP burnt - but the private "
+        "_previousOwner can unlock() at any time and then mint. Selectors: lock(uint256), unlock(), "
+        "geUnlockTime().",
+    ),
+    "TimeDelayedHoneypot": _entry(
+        [TIME_DELAYED_HONEYPOT],
+        critical=True,
+        benign=False,
+        lp="kept",
+        allowed=[HONEYPOT],
+        notes="Launched last, with openTrading() (pair created and liquidity added by the contract, LP "
+        "to the owner). Sells by non-excluded wallets work until block.timestamp >= launch + 600 s "
+        "(50 blocks of 12 s), then revert. Right after the world is deployed sells still work: "
+        "simulate at a later timestamp/block to see it.",
+    ),
+    "WrappedNative": _entry(
+        [],
+        critical=False,
+        benign=True,
+        lp="burnt",
+        notes="WETH9-style wrapper (deposit/withdraw 1:1, totalSupply = contract balance), no owner. "
+        "Pool: 5 WZETH against 5 ETH, LP burnt.",
+    ),
+}
+
+
+# --- accounts -------------------------------------------------------------------------------------
+
+
+def zoo_account(label: str) -> str:
+    """A fixed address derived from a label; nobody has its key, anvil impersonates it."""
+    return to_checksum_address(keccak(text=f"moneygrow.zoo.{label}")[12:])
+
+
+def create_address(sender: str, nonce: int) -> str:
+    return to_checksum_address(keccak(rlp.encode([bytes.fromhex(sender[2:]), nonce]))[12:])
+
+
+RETAIL_BUYERS = (zoo_account("retail-1"), zoo_account("retail-2"))
+FEE_WALLET = zoo_account("FeeToken.fee-wallet")
+
+
+class _Actor:
+    """An impersonated account sending transactions through anvil."""
+
+    def __init__(self, w3: Web3, rpc_url: str, address: str) -> None:
+        self.w3, self.url, self.address = w3, rpc_url, address
+        _rpc(rpc_url, "anvil_setBalance", [address, hex(DEPLOYER_BALANCE)])
+        _rpc(rpc_url, "anvil_impersonateAccount", [address])
+
+    def send(self, to: str | None, data: str, value: int = 0) -> dict[str, Any]:
+        # A fixed gas limit: anvil's estimate for router swaps came out too low (out of gas inside the
+        # pair's swap); a fixed limit also saves the estimation round trip.
+        gas = TX_GAS_DEPLOY if to is None else TX_GAS
+        tx: dict[str, Any] = {"from": self.address, "data": data, "value": hex(value), "gas": hex(gas)}
+        if to is not None:
+            tx["to"] = to
+        tx_hash = _rpc(self.url, "eth_sendTransaction", [tx], timeout=10.0)
+        receipt = dict(self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=10, poll_latency=0.02))
+        if receipt["status"] != 1:
+            raise RuntimeError(f"{self.address}: transaction {tx_hash} reverted")
+        return receipt
+
+    def deploy(self, artefact: str, *args: Any) -> str:
+        art = load_artifact(artefact)
+        data = (
+            self.w3.eth.contract(abi=art["abi"], bytecode=art["bytecode"])
+            .constructor(*args)
+            .data_in_transaction
+        )
+        receipt = self.send(None, data)
+        return to_checksum_address(receipt["contractAddress"])
+
+    def call(self, address: str, abi: list[dict[str, Any]], fn: str, *args: Any, value: int = 0) -> None:
+        data = self.w3.eth.contract(address=to_checksum_address(address), abi=abi).encode_abi(
+            fn, args=list(args)
+        )
+        self.send(address, data, value)
+
+    def close(self) -> None:
+        _rpc(self.url, "anvil_stopImpersonatingAccount", [self.address])
+
+
+def _router_abi() -> list[dict[str, Any]]:
+    return uniswap_abi("UniswapV2Router02")
+
+
+def _add_liquidity(
+    owner: _Actor, token: str, abi: list[dict[str, Any]], tokens: int, eth: int, lp: str
+) -> None:
+    owner.call(token, abi, "approve", ROUTER, tokens)
+    lp_to = DEAD if lp == "burnt" else owner.address
+    owner.call(ROUTER, _router_abi(), "addLiquidityETH", token, tokens, 0, 0, lp_to, DEADLINE, value=eth)
+
+
+def _retail_buys(w3: Web3, rpc_url: str, token: str) -> None:
+    for buyer, wei in zip(RETAIL_BUYERS, RETAIL_BUYS_WEI, strict=True):
+        actor = _Actor(w3, rpc_url, buyer)
+        actor.call(
+            ROUTER,
+            _router_abi(),
+            "swapExactETHForTokensSupportingFeeOnTransferTokens",
+            0,
+            [WETH, token],
+            buyer,
+            DEADLINE,
+            value=wei,
+        )
+        actor.close()
+
+
+# --- launches: (owner, w3, url) -> details; the token must be the owner's first contract (nonce 0) --
+
+
+def _standard_launch(
+    artefact: str, name: str, symbol: str, *, extra_args: tuple[Any, ...] = (), lp: str
+) -> Callable[[_Actor], dict[str, Any]]:
+    def launch(owner: _Actor) -> dict[str, Any]:
+        token = owner.deploy(artefact, name, symbol, SUPPLY, *extra_args)
+        _add_liquidity(owner, token, load_artifact(artefact)["abi"], LIQUIDITY_TOKENS, LIQUIDITY_ETH, lp)
+        _retail_buys(owner.w3, owner.url, token)
+        return {"address": token}
+
+    return launch
+
+
+def _then(
+    launch: Callable[[_Actor], dict[str, Any]], fn: str, *args: Any, artefact: str
+) -> Callable[[_Actor], dict[str, Any]]:
+    """A standard launch followed by one owner call that sets the trap."""
+
+    def launch_and_configure(owner: _Actor) -> dict[str, Any]:
+        details = launch(owner)
+        owner.call(details["address"], load_artifact(artefact)["abi"], fn, *args)
+        return details
+
+    return launch_and_configure
+
+
+def _launch_trading_toggle(owner: _Actor) -> dict[str, Any]:
+    abi = load_artifact("TradingToggle")["abi"]
+    token = owner.deploy("TradingToggle", "Toggle Inu", "TOGGLE", SUPPLY)
+    _add_liquidity(owner, token, abi, LIQUIDITY_TOKENS, LIQUIDITY_ETH, "kept")  # owner is excluded
+    owner.call(token, abi, "enableTrading")
+    _retail_buys(owner.w3, owner.url, token)
+    return {"address": token}
+
+
+def _launch_proxy(owner: _Actor) -> dict[str, Any]:
+    v1 = owner.deploy("UpgradeableTokenV1")
+    v2 = owner.deploy("UpgradeableTokenV2")
+    v1_abi = load_artifact("UpgradeableTokenV1")["abi"]
+    init = owner.w3.eth.contract(abi=v1_abi).encode_abi(
+        "initialize", args=["Proxy Finance", "PROXY", SUPPLY, owner.address]
+    )
+    proxy = owner.deploy("UpgradeableProxy", v1, init)
+    _add_liquidity(owner, proxy, v1_abi, LIQUIDITY_TOKENS, LIQUIDITY_ETH, "burnt")
+    _retail_buys(owner.w3, owner.url, proxy)
+    return {"address": proxy, "implementation": v1, "malicious_implementation": v2}
+
+
+def _launch_time_delayed(owner: _Actor) -> dict[str, Any]:
+    token = owner.deploy("TimeDelayedHoneypot", "Slow Rug", "SLOW", SUPPLY, 80)
+    owner.call(token, load_artifact("TimeDelayedHoneypot")["abi"], "openTrading", value=LIQUIDITY_ETH)
+    _retail_buys(owner.w3, owner.url, token)
+    return {"address": token}
+
+
+def _launch_wrapped_native(owner: _Actor) -> dict[str, Any]:
+    abi = load_artifact("WrappedNative")["abi"]
+    token = owner.deploy("WrappedNative")
+    owner.call(token, abi, "deposit", value=10 * E18)
+    _add_liquidity(owner, token, abi, 5 * E18, 5 * E18, "burnt")
+    return {"address": token}
+
+
+LAUNCHES: dict[str, Callable[[_Actor], dict[str, Any]]] = {
+    "PlainToken": _standard_launch("PlainToken", "Plain Token", "PLAIN", lp="burnt"),
+    "FeeToken": _standard_launch("FeeToken", "Fee Token", "FEE", extra_args=(FEE_WALLET,), lp="burnt"),
+    "HighSellTax": _then(
+        _standard_launch("HighSellTax", "Moon Tax", "MTAX", lp="kept"),
+        "setFees",
+        0,
+        99,
+        artefact="HighSellTax",
+    ),
+    "Honeypot": _standard_launch("Honeypot", "Honey Pot", "HONEY", lp="kept"),
+    "BlacklistAfterBuy": _standard_launch("BlacklistAfterBuy", "Sniper Shield", "SNIPE", lp="kept"),
+    "Mintable": _standard_launch("Mintable", "Mint Machine", "MINTY", lp="kept"),
+    "Pausable": _standard_launch("Pausable", "Pause Coin", "PAUSE", lp="kept"),
+    "MaxTxTrap": _then(
+        _standard_launch("MaxTxTrap", "Whale Guard", "WGUARD", lp="kept"),
+        "setLimits",
+        SUPPLY // 50,
+        0,
+        artefact="MaxTxTrap",
+    ),
+    "TradingToggle": _launch_trading_toggle,
+    "UpgradeableProxy": _launch_proxy,
+    "HiddenOwner": _then(
+        _standard_launch("HiddenOwner", "Safe Galaxy", "SGALAXY", lp="burnt"),
+        "lock",
+        0,
+        artefact="HiddenOwner",
+    ),
+    "WrappedNative": _launch_wrapped_native,
+    # Last: its clock starts at launch, so as few blocks as possible pass before the tests run.
+    "TimeDelayedHoneypot": _launch_time_delayed,
+}
+# The nonce of the token contract in its deployer's account (the proxy follows its two implementations).
+TOKEN_NONCE = {"UpgradeableProxy": 2}
+
+if set(LAUNCHES) != set(ZOO):
+    raise RuntimeError("every zoo token needs a launch and an expectation")
+
+
+def _pair(w3: Web3, token: str) -> str:
+    factory = w3.eth.contract(address=FACTORY, abi=uniswap_abi("UniswapV2Factory"))
+    return str(factory.functions.getPair(token, WETH).call())
+
+
+def deploy_zoo_detailed(rpc_url: str) -> dict[str, dict[str, Any]]:
+    """Launch every zoo token (see the module docstring); needs deploy_dex first. Idempotent.
+
+    Returns {name: {"address", "pair", "deployer", "lp", ...extras}}; UpgradeableProxy adds
+    "implementation" and "malicious_implementation", TimeDelayedHoneypot "launched_at" (timestamp)
+    and "sells_revert_from" (timestamp).
+    """
+    w3 = _web3(rpc_url)
+    if len(bytes(w3.eth.get_code(ROUTER))) == 0:
+        raise RuntimeError("no Uniswap V2 router at its canonical address: run devstack.dex.deploy_dex first")
+    out: dict[str, dict[str, Any]] = {}
+    for name, launch in LAUNCHES.items():
+        deployer = zoo_account(f"{name}.deployer")
+        token = create_address(deployer, TOKEN_NONCE.get(name, 0))
+        details: dict[str, Any]
+        if len(bytes(w3.eth.get_code(token))) == 0:
+            owner = _Actor(w3, rpc_url, deployer)
+            try:
+                details = launch(owner)
+            finally:
+                owner.close()
+            if details["address"] != token:
+                raise RuntimeError(f"{name} landed at {details['address']}, expected {token}")
+        else:
+            details = {"address": token}
+            if name == "UpgradeableProxy":
+                details |= {
+                    "implementation": create_address(deployer, 0),
+                    "malicious_implementation": create_address(deployer, 1),
+                }
+        if name == "TimeDelayedHoneypot":
+            launched = _launch_timestamp(w3, token)
+            details |= {"launched_at": launched, "sells_revert_from": launched + SELL_WINDOW_S}
+        out[name] = {**details, "pair": _pair(w3, token), "deployer": deployer, "lp": ZOO[name]["lp"]}
+    return out
+
+
+def _launch_timestamp(w3: Web3, token: str) -> int:
+    """TimeDelayedHoneypot's private _launchedAt, read from storage."""
+    # Layout: ERC20 _balances 0, _allowances 1, _totalSupply 2, _name 3, _symbol 4; Ownable _owner 5;
+    # TimeDelayedHoneypot uniswapV2Pair + tradingOpen packed in 6, _launchedAt 7, _isExcluded 8.
+    return int.from_bytes(bytes(w3.eth.get_storage_at(token, 7)), "big")
+
+
+def deploy_zoo(rpc_url: str) -> dict[str, str]:
+    """Launch the zoo (idempotent); returns {token name: address} for every name in ZOO."""
+    return {name: d["address"] for name, d in deploy_zoo_detailed(rpc_url).items()}
+
+
+# --- the whole local world --------------------------------------------------------------------------
+
+
+def deploy_world(rpc_url: str, out_path: str | Path | None = None) -> dict[str, Any]:
+    """The complete local chain world: the demo tokens (deploy_demo_tokens, anvil account 0 at nonces
+    0 and 1 - unchanged addresses), the DEX at every network's canonical addresses (deploy_dex) and
+    the zoo (deploy_zoo_detailed). Idempotent. Writes everything as JSON to `out_path` when given:
+    the demo keys as before (DemoToken, ScamToken, deployer, chain_id, rpc_url) plus "dex", "zoo"
+    ({name: address}), "zoo_details" and "deploy_seconds" (how long each part took).
+    """
+    timings: dict[str, float] = {}
+    started = time.monotonic()
+    demo = deploy_demo_tokens(rpc_url)
+    timings["demo_tokens"] = time.monotonic() - started
+    step = time.monotonic()
+    dex = deploy_dex(rpc_url)
+    timings["dex"] = time.monotonic() - step
+    step = time.monotonic()
+    details = deploy_zoo_detailed(rpc_url)
+    timings["zoo"] = time.monotonic() - step
+    timings["total"] = time.monotonic() - started
+    world: dict[str, Any] = {
+        **demo,
+        "dex": dex,
+        "zoo": {name: d["address"] for name, d in details.items()},
+        "zoo_details": details,
+        "deploy_seconds": {k: round(v, 3) for k, v in timings.items()},
+    }
+    if out_path is not None:
+        path = Path(out_path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(world, indent=2) + "\n")
+    return world

@@ -1,0 +1,53 @@
+"""The zoo's expectation table (devstack.zoo.ZOO) is well-formed and matches the zoo's sources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from devstack.zoo import FINDING_TYPES, LAUNCHES, ZOO
+
+ZOO_SOURCES = Path(__file__).resolve().parents[2] / "contracts" / "src" / "zoo"
+
+# The patterns issue 7 asks for (plus the benign WETH-like wrapper).
+REQUIRED = {
+    "PlainToken",
+    "FeeToken",
+    "HighSellTax",
+    "Honeypot",
+    "BlacklistAfterBuy",
+    "Mintable",
+    "Pausable",
+    "MaxTxTrap",
+    "TradingToggle",
+    "UpgradeableProxy",
+    "HiddenOwner",
+    "TimeDelayedHoneypot",
+    "WrappedNative",
+}
+
+
+def test_the_zoo_has_every_required_pattern() -> None:
+    assert set(ZOO) >= REQUIRED
+    assert set(LAUNCHES) == set(ZOO)
+
+
+@pytest.mark.parametrize("name", sorted(ZOO))
+def test_entry_is_well_formed(name: str) -> None:
+    entry = ZOO[name]
+    assert (ZOO_SOURCES / f"{name}.sol").is_file()
+    assert set(entry) == {"expected", "allowed", "critical", "benign", "lp", "notes"}
+    assert set(entry["expected"]) <= set(FINDING_TYPES)
+    assert set(entry["allowed"]) <= set(FINDING_TYPES)
+    assert not set(entry["expected"]) & set(entry["allowed"])
+    assert not (entry["critical"] and entry["benign"])
+    assert entry["lp"] in {"burnt", "kept"}
+    assert entry["notes"]
+    if entry["benign"]:
+        assert set(entry["expected"]) <= {"transfer_tax"}
+
+
+def test_every_finding_type_is_exercised() -> None:
+    used = {t for e in ZOO.values() for t in e["expected"]}
+    assert used == set(FINDING_TYPES)
