@@ -2,8 +2,10 @@
 
     uv run python -m devstack.chain --port 8545 --out .local/chain.json --wallets .local/smart_money.csv
 
-starts anvil, deploys DemoToken and ScamToken, distributes them, writes the addresses and the
-smart-money CSV, and keeps running until Ctrl-C. Everything is deterministic: same mnemonic, same
+starts anvil, deploys DemoToken and ScamToken, distributes them, places the real Uniswap V2 contracts
+at every network's canonical addresses (devstack/dex.py) and launches the token zoo
+(devstack/zoo.py), writes all addresses and the smart-money CSV, and keeps running until Ctrl-C.
+(`--demo-only` skips the DEX and the zoo.) Everything is deterministic: same mnemonic, same
 genesis timestamp, fixed block interval and a fixed deployment order give the same addresses, blocks
 and balances on every run.
 """
@@ -285,10 +287,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8545)
     parser.add_argument("--out", default=str(REPO / ".local" / "chain.json"))
     parser.add_argument("--wallets", default=str(REPO / ".local" / "smart_money.csv"))
+    parser.add_argument("--demo-only", action="store_true", help="only DemoToken and ScamToken")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop anvil on `kill` as on Ctrl-C
     with start_anvil(args.port) as anvil:
-        world = deploy_demo_tokens(anvil.url, args.out)
+        if args.demo_only:
+            world: dict[str, Any] = deploy_demo_tokens(anvil.url, args.out)
+        else:
+            from devstack.zoo import deploy_world  # imports this module: import here, not at the top
+
+            world = deploy_world(anvil.url, args.out)
         write_smart_money_wallets(anvil.url, args.wallets)
         print(json.dumps(world, indent=2))
         print(

@@ -8,6 +8,9 @@ Fixtures:
 - `chain_settings` / `chain_deps`: Settings and AgentDeps pointing every chain at that anvil.
 - `dex`: the real Uniswap V2 contracts (plus WETH9 and stablecoin stand-ins) at the canonical
   addresses of every network (devstack/dex.py); returns deploy_dex's address map.
+- `world`: demo tokens + DEX + the token zoo (devstack/zoo.py deploy_world) on the same anvil; returns
+  deploy_world's dict ("zoo": {name: address}, "zoo_details", "dex", the demo keys, "world_json").
+  Expectations per zoo token: devstack.zoo.ZOO.
 - `chain_snapshot`: function-scoped; evm_snapshot before the test, evm_revert after; yields the URL.
 Tests share one chain: leave it as you found it (wrap writes in `evm_snapshot`/`evm_revert`).
 """
@@ -30,6 +33,7 @@ from devstack.chain import (
 )
 from devstack.chain import write_smart_money_wallets as _write_wallets
 from devstack.dex import deploy_dex
+from devstack.zoo import deploy_world
 
 
 @pytest.fixture(scope="session")
@@ -75,6 +79,18 @@ def chain_deps(chain_settings: Any) -> Any:
 def dex(anvil: AnvilProcess) -> dict[str, Any]:
     # No transaction, no nonce moves: independent of (and compatible with) demo_tokens' addresses.
     return deploy_dex(anvil.url)
+
+
+@pytest.fixture(scope="session")
+def world(
+    anvil: AnvilProcess,
+    demo_tokens: dict[str, str],
+    dex: dict[str, Any],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[str, Any]:
+    # demo_tokens first: the demo addresses are anvil account 0's first two contracts.
+    path = tmp_path_factory.mktemp("world") / "world.json"
+    return {**deploy_world(anvil.url, path), "world_json": str(path)}
 
 
 def _rpc(url: str, method: str, params: list[Any]) -> Any:
