@@ -19,6 +19,7 @@ from web3 import HTTPProvider, Web3
 
 from devstack.chain import AnvilProcess, load_artifact
 from devstack.dex import uniswap_abi
+from devstack.zoo import ZOO
 from moneygrow.chain.networks import NETWORKS
 from moneygrow.chain.reader import ChainReader
 from moneygrow.chains import Chain
@@ -68,8 +69,10 @@ def _send(w3: Web3, fn: Any, value: int = 0) -> Any:
 
 
 @pytest.fixture(scope="module")
-def sim_world(anvil: AnvilProcess, dex: dict[str, Any]) -> Iterator[dict[str, str]]:
-    """SimTestTokens with 10 ETH of liquidity each on the local Uniswap V2 (Ethereum addresses)."""
+def sim_world(anvil: AnvilProcess, dex: dict[str, Any], world: dict[str, Any]) -> Iterator[dict[str, str]]:
+    """SimTestTokens with 10 ETH of liquidity each on the local Uniswap V2 (Ethereum addresses).
+    Depends on `world` so that the shared zoo is deployed before this module's snapshot (and survives
+    its revert)."""
     url = anvil.url
     snap = _rpc(url, "evm_snapshot", [])
     _rpc(url, "anvil_impersonateAccount", [DEPLOYER])
@@ -265,3 +268,67 @@ def test_reader_returns_the_revert_data_of_an_overridden_call(
     res = reader.call_with_overrides(sim_world["PLAIN"], data, {}, sender=SENDER_ADDRESS)
     assert res.reverted
     assert decode_revert(res.revert_data).message == "not owner"
+
+
+# --- the shared token zoo (devstack/zoo.py) -------------------------------------------------------
+
+# The zoo's expected finding types that a trade simulation can see (the rest are owner powers etc.).
+SIMULATION_TYPES = {"honeypot", "high_sell_tax", "transfer_tax", "time_delayed_honeypot"}
+
+
+@pytest.fixture(scope="module")
+def zoo_reports(world: dict[str, Any], anvil: AnvilProcess) -> dict[str, SimulationReport]:
+    reader = CountingReader([anvil.url], chain=Chain.ETHEREUM)
+    return {name: simulate_trades(reader, NET, address) for name, address in world["zoo"].items()}
+
+
+def test_zoo_expectations_table(zoo_reports: dict[str, SimulationReport]) -> None:
+    """Expected (simulation-visible) findings vs found for every zoo token: no misses on CRITICAL
+    traps, nothing CRITICAL or HIGH on the benign ones."""
+    rows, problems = [], []
+    for name, spec in ZOO.items():
+        report = zoo_reports[name]
+        findings = simulation_findings(report)
+        found = {f.type for f in findings}
+        expected = set(spec["expected"]) & SIMULATION_TYPES
+        if name == "TimeDelayedHoneypot" and "honeypot" in found:
+            expected = {"honeypot"}  # the chain has already passed the 10-minute window: trapped now
+        missing = expected - found
+        severities = {f.severity.value for f in findings}
+        if missing:
+            problems.append(f"{name}: missing {sorted(missing)}")
+        if spec["critical"] and "CRITICAL" not in severities:
+            problems.append(f"{name}: a CRITICAL trap without a CRITICAL finding")
+        if spec["benign"] and severities & {"CRITICAL", "HIGH"}:
+            problems.append(f"{name}: benign but {sorted(found)}")
+        taxes = "/".join(_pct(t) for t in (report.buy_tax, report.transfer_tax, report.sell_tax))
+        rows.append(
+            f"{name:<20} {','.join(sorted(expected)) or '-':<28} {','.join(sorted(found)) or '-':<40} {taxes}"
+        )
+    print("\n" + f"{'token':<20} {'expected (simulation)':<28} {'found':<40} buy/transfer/sell tax")
+    print("\n".join(rows))
+    assert not problems, problems
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{x * 100:.1f}%"
+
+
+def test_zoo_taxes_are_measured(zoo_reports: dict[str, SimulationReport]) -> None:
+    fee = zoo_reports["FeeToken"]
+    for value in (fee.buy_tax, fee.transfer_tax, fee.sell_tax):
+        assert value is not None and abs(value - 0.03) <= TOLERANCE, fee
+    high = zoo_reports["HighSellTax"]
+    assert high.sell_tax is not None and abs(high.sell_tax - 0.99) <= TOLERANCE
+    assert high.buy_tax == 0 and high.transfer_tax == 0
+    for name in ("PlainToken", "WrappedNative", "Mintable", "Pausable", "TradingToggle", "UpgradeableProxy"):
+        r = zoo_reports[name]
+        assert r.can_buy and r.can_sell and r.can_transfer, (name, r.revert_reasons)
+
+
+def test_zoo_traps_name_the_tokens_reason(zoo_reports: dict[str, SimulationReport]) -> None:
+    assert "transfer amount exceeds balance" in zoo_reports["Honeypot"].revert_reasons["sell"]
+    blacklisted = zoo_reports["BlacklistAfterBuy"]
+    assert blacklisted.can_transfer is False and blacklisted.can_sell is False
+    assert "blocked address" in blacklisted.revert_reasons["transfer"]
+    assert "Max transaction amount exceeded" in zoo_reports["MaxTxTrap"].revert_reasons["sell"]

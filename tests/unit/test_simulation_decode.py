@@ -461,3 +461,12 @@ def test_step_gas_matches_the_solidity_constant() -> None:
     assert f"STEP_GAS = {STEP_GAS:_};" in src
     sc = decode_result(result(sell=step(ok=False, received=0, gas=STEP_GAS * 63 // 64)))
     assert sc.sell is not None and sc.sell.out_of_gas and not sc.buy.out_of_gas  # type: ignore[union-attr]
+
+
+def test_a_known_block_header_saves_the_header_round_trip() -> None:
+    reader = FakeReader([CallResult(result())] * 2)
+    header = {"number": hex(7), "timestamp": hex(1_700_000_084)}
+    report = simulate_trades(reader, NET, TOKEN, block_offsets=(0, 5), block_header=header)  # type: ignore[arg-type]
+    assert reader.round_trips == 1 == report.rpc_round_trips
+    assert [c.block for c in reader.calls] == [hex(7), hex(7)]
+    assert reader.calls[1].block_override == {"number": hex(12), "time": hex(1_700_000_084 + 60)}

@@ -35,6 +35,7 @@ chain's main DEX is traded.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -396,11 +397,15 @@ def simulate_trades(
     *,
     amount_in_wei: int | None = None,
     block_offsets: tuple[int, ...] = DEFAULT_BLOCK_OFFSETS,
+    block_header: Mapping[str, Any] | None = None,
 ) -> SimulationReport:
     """Buy, transfer and sell `token` on the network's main DEX in one state-overridden eth_call per
     scenario (block offsets; 0 = now), without changing chain state. `amount_in_wei` None: 0.1 % of the
-    pair's native reserve. Raises ChainUnavailable when no endpoint answers; everything else (no pair,
-    reverts, a node without override support) is reported in the SimulationReport."""
+    pair's native reserve. `block_header`: the block to pin the scenarios to ({"number", "timestamp"},
+    hex strings as eth_getBlockByNumber returns them) when the caller already fetched it, e.g. in its
+    own first batch: the simulation is then ONE round trip. Raises ChainUnavailable when no endpoint
+    answers; everything else (no pair, reverts, a node without override support) is reported in the
+    SimulationReport."""
     started = time.perf_counter()
     report = SimulationReport(
         token=to_checksum_address(token),
@@ -418,9 +423,11 @@ def simulate_trades(
     try:
         block = "latest"
         base_number = base_time = 0
-        if len(offsets) > 1:  # pin every scenario to one block so they see the same state
-            header = reader.get_block("latest")
-            report.rpc_round_trips += 1
+        if block_header is not None or len(offsets) > 1:  # pin every scenario to one block
+            header = block_header
+            if header is None:
+                header = reader.get_block("latest")
+                report.rpc_round_trips += 1
             base_number, base_time = int(header["number"], 16), int(header["timestamp"], 16)
             block = hex(base_number)
         calls = []
