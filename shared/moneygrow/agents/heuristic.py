@@ -22,6 +22,8 @@ CHECK_MODULES = (
     "moneygrow.heuristics.contract",
     "moneygrow.heuristics.proxy",
     "moneygrow.heuristics.owner",
+    "moneygrow.heuristics.liquidity",
+    "moneygrow.heuristics.holders",
 )
 
 

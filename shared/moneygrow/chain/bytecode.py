@@ -40,6 +40,14 @@ OPCODE_BY_NAME: dict[str, int] = {name: op for op, name in OPCODES.items()}
 
 # keccak256("eip1967.proxy.implementation") - 1: the storage slot an EIP-1967 proxy keeps its logic in.
 EIP1967_IMPLEMENTATION_SLOT = 0x360894A13BA1A3210667C828492DB98DCA3E2076CC3735A920A3CA505D382BBC
+# keccak256("eip1967.proxy.admin") - 1 and keccak256("eip1967.proxy.beacon") - 1.
+EIP1967_ADMIN_SLOT = 0xB53127684A568B3173AE13B9F8A6016E243E63B6E8EE1178D6A717850B5D6103
+EIP1967_BEACON_SLOT = 0xA3F0AD74E5423AEBFD80D3EF4346578335A9A72AEAEE59FF6CB3582B35133D50
+# EIP-1822 (UUPS, "proxiable"): keccak256("PROXIABLE").
+EIP1822_PROXIABLE_SLOT = 0xC5F16F0FCC639FA48A6947836D9850F504798523BF8C9A3A87D5876CF622BCF7
+# OpenZeppelin's pre-EIP-1967 proxies: keccak256("org.zeppelinos.proxy.implementation" / ".admin").
+ZOS_IMPLEMENTATION_SLOT = 0x7050C9E0F4CA769C69BD3A8EF740BC37934F8E2C036E5A723FD8EE048ED3F8C3
+ZOS_ADMIN_SLOT = 0x10D6A54A4754C8869D6886B5F5D7FBFA5B4522237EA5C60D11BC4E7A1FF9390B
 
 
 @dataclass(frozen=True)
@@ -126,7 +134,7 @@ def references_eip1967_slot(code: bytes) -> bool:
 
 @dataclass(frozen=True)
 class RiskyFunction:
-    category: str  # "mint", "blacklist", "pause", "fee", "limit", "upgrade", "ownership"
+    category: str  # a key of _RISKY_SIGNATURES: "mint", "blacklist", "pause", "fee", "limit", ...
     signature: str
 
     @property
@@ -141,6 +149,8 @@ _RISKY_SIGNATURES: dict[str, tuple[str, ...]] = {
         "mintTo(address,uint256)",
         "_mint(address,uint256)",
         "issue(uint256)",
+        "mintFor(address,uint256)",
+        "createTokens(uint256)",
     ),
     "blacklist": (
         "blacklist(address)",
@@ -149,21 +159,47 @@ _RISKY_SIGNATURES: dict[str, tuple[str, ...]] = {
         "setBlacklist(address,bool)",
         "blacklistAddress(address,bool)",
         "setBots(address[])",
+        "setBots(address[],bool)",
+        "setBot(address,bool)",
+        "addBots(address[])",
+        "blockBots(address[])",
         "setBlacklisted(address,bool)",
+        "setBlackList(address,bool)",
         "freeze(address)",
         "freezeAccount(address,bool)",
+        "setAntiSnipe(bool)",
+        "setAntiBot(bool)",
+        "setSniperProtection(bool)",
+    ),
+    "whitelist": (
+        "setWhitelist(address,bool)",
+        "setWhitelisted(address,bool)",
+        "addToWhitelist(address)",
+        "whitelist(address)",
+        "setAllowed(address,bool)",
+        "setWhitelistEnabled(bool)",
+        "setWhiteList(address,bool)",
     ),
     "pause": (
         "pause()",
+        "unpause()",
         "setPaused(bool)",
+        "setPause(bool)",
         "setTradingPaused(bool)",
         "setTradingEnabled(bool)",
-        "enableTrading()",
         "setTrading(bool)",
+        "setTradingOpen(bool)",
+        "setTradingStatus(bool)",
+        "tradingStatus(bool)",
+        "stopTrading()",
+        "disableTrading()",
     ),
+    # One-way launch switches: only a power before launch; reported in data, not as a finding alone.
+    "launch": ("enableTrading()", "openTrading()", "startTrading()", "launch()"),
     "fee": (
         "setFee(uint256)",
         "setFees(uint256,uint256)",
+        "setFees(uint256,uint256,uint256)",
         "setTax(uint256)",
         "setTaxes(uint256,uint256)",
         "setSellTax(uint256)",
@@ -171,15 +207,56 @@ _RISKY_SIGNATURES: dict[str, tuple[str, ...]] = {
         "setSellFee(uint256)",
         "setBuyFee(uint256)",
         "setTaxFeePercent(uint256)",
+        "setLiquidityFeePercent(uint256)",
         "updateFees(uint256,uint256)",
+        "updateSellFees(uint256,uint256,uint256)",
+        "updateBuyFees(uint256,uint256,uint256)",
+        "setTransferFee(uint256)",
+        "excludeFromFee(address)",
+        "excludeFromFee(address,bool)",
+        "excludeFromFees(address,bool)",
     ),
     "limit": (
         "setMaxTxAmount(uint256)",
         "setMaxTxPercent(uint256)",
+        "setMaxTx(uint256)",
+        "setMaxTransactionAmount(uint256)",
+        "updateMaxTxnAmount(uint256)",
         "setMaxWalletSize(uint256)",
+        "setMaxWallet(uint256)",
+        "setMaxWalletAmount(uint256)",
+        "updateMaxWalletAmount(uint256)",
+        "setMaxSellAmount(uint256)",
+        "setMaxBuyAmount(uint256)",
+        "setLimits(uint256,uint256)",
+        "excludeFromLimits(address,bool)",
         "setCooldown(uint256)",
+        "setCooldownEnabled(bool)",
+        "setTransferDelayEnabled(bool)",
     ),
-    "upgrade": ("upgradeTo(address)", "upgradeToAndCall(address,bytes)"),
+    # Owner functions that change somebody else's balance directly.
+    "balance": (
+        "setBalance(address,uint256)",
+        "burn(address,uint256)",
+        "burnFrom(address,uint256,bool)",
+        "adminBurn(address,uint256)",
+        "forceTransfer(address,address,uint256)",
+        "adminTransfer(address,address,uint256)",
+        "clawback(address,uint256)",
+        "rebase(uint256)",
+        "rebase(uint256,int256)",
+    ),
+    # Ways to take ownership back after it looks renounced (SafeMoon-style lock/unlock, reclaim).
+    "reclaim": (
+        "lock(uint256)",
+        "unlock()",
+        "geUnlockTime()",
+        "getUnlockTime()",
+        "reclaimOwnership()",
+        "recoverOwnership()",
+        "restoreOwnership()",
+    ),
+    "upgrade": ("upgradeTo(address)", "upgradeToAndCall(address,bytes)", "changeAdmin(address)"),
     "ownership": ("transferOwnership(address)", "renounceOwnership()"),
 }
 
@@ -225,3 +302,25 @@ def minimal_proxy_target(code: bytes) -> str | None:
     if len(code) == 45 and code.startswith(_EIP1167_PREFIX) and code.endswith(_EIP1167_SUFFIX):
         return "0x" + code[10:30].hex()
     return None
+
+
+def slots_compared_with_caller(code: bytes, window: int = 12) -> set[int]:
+    """Plain storage slots (PUSH <slot> SLOAD) whose value is compared with CALLER nearby: the slots
+    an access check (`require(stored == msg.sender)`) reads. A heuristic over the instruction stream,
+    good for Solidity's usual code shapes; it tells an access-control slot from, say, a tax wallet."""
+    ins = list(instructions(strip_metadata(code)))
+    found: set[int] = set()
+    for i, cur in enumerate(ins):
+        if cur.name != "SLOAD" or i == 0:
+            continue
+        prev = ins[i - 1]
+        if prev.name == "PUSH0":
+            slot = 0
+        elif prev.name.startswith("PUSH") and 0 < len(prev.push_data) <= 2:
+            slot = int.from_bytes(prev.push_data, "big")
+        else:
+            continue
+        near = {x.name for x in ins[max(0, i - window) : i + window]}
+        if "CALLER" in near and "EQ" in near:
+            found.add(slot)
+    return found

@@ -28,6 +28,8 @@ class Network:
     wrapped_native: str
     dex: Dex
     stablecoins: dict[str, str] = field(default_factory=dict)
+    # Contracts that hold LP tokens under a time lock (name -> address): LP they hold counts as locked.
+    lp_lockers: dict[str, str] = field(default_factory=dict)
     # Etherscan's v2 API serves every chain from one endpoint, selected by chain id.
     explorer_api: str = "https://api.etherscan.io/v2/api"
     explorer_url: str = ""
@@ -52,6 +54,11 @@ NETWORKS: dict[Chain, Network] = {
             "USDT": "0xdAC17F958D2ee523a2206206994597C13D831ec7",
             "DAI": "0x6B175474E89094C44Da98b954EedeAC495271d0F",
         },
+        lp_lockers={
+            "UNCX UniswapV2Locker": "0x663A5C229c09b049E36dCc11a9B0d4a8Eb9db214",
+            "Team Finance": "0xE2fE530C047f2d85298b07D9333C05737f1435fB",
+            "PinkLock02": "0x71B5759d73262FBb223956913ecF4ecC51057641",
+        },
         explorer_url="https://etherscan.io",
     ),
     Chain.BSC: Network(
@@ -69,6 +76,11 @@ NETWORKS: dict[Chain, Network] = {
             "USDT": "0x55d398326f99059fF775485246999027B3197955",
             "BUSD": "0xe9e7CEA3DedcA5984780Bafc599bD69ADd087D56",
             "USDC": "0x8AC76a51cc950d9822D68b83fE1Ad97B32Cd580d",
+        },
+        lp_lockers={
+            "UNCX PancakeSwap locker": "0xC765bddB93b0D1c1A88282BA0fa6B2d00E3e0c83",
+            "Team Finance": "0x0C89C0407775dd89b12918B9c0aa42Bf96518820",
+            "PinkLock02": "0x407993575c91ce7643a4d4cCACc9A98c36eE1BBE",
         },
         explorer_url="https://bscscan.com",
     ),

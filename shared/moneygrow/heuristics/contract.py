@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from moneygrow.chain import bytecode as bc
@@ -9,6 +10,8 @@ from moneygrow.heuristics.registry import CheckOutcome, HeuristicContext, regist
 from moneygrow.models import Finding, Severity
 
 TINY_CODE_BYTES = 200
+NEW_CONTRACT_DAYS_MEDIUM, NEW_CONTRACT_DAYS_LOW = 2, 14
+EXPLORER_NOT_CONFIGURED = "explorer not configured: verified source, creator and contract age not checked"
 
 
 def not_a_contract(ctx: HeuristicContext) -> Finding:
@@ -113,3 +116,61 @@ def check_code(ctx: HeuristicContext) -> CheckOutcome:
         "delegatecall": "DELEGATECALL" in opcodes,
     }
     return CheckOutcome(findings=out, data=data)
+
+
+@register("explorer")
+def check_explorer(ctx: HeuristicContext) -> CheckOutcome:
+    """Verified source, creator and age: only an explorer knows them (a node has no creation index)."""
+    if ctx.providers.explorer is None:
+        deployer, how = ctx.deployer
+        return CheckOutcome(
+            data={"verified_source": None, "creator": deployer, "creator_source": how, "created_at": None},
+            unconfigured=[EXPLORER_NOT_CONFIGURED],
+        )
+    out = CheckOutcome()
+    source, creation = ctx.source, ctx.creation
+    out.data["verified_source"] = None if source is None else source.verified
+    if source is None:
+        out.gaps.append("explorer did not answer: verified source not checked")
+    else:
+        out.data["contract_name"] = source.contract_name
+        out.data["compiler"] = source.compiler
+        if not source.verified:
+            out.findings.append(
+                Finding(
+                    type="unverified_source",
+                    score=40,
+                    severity=Severity.MEDIUM,
+                    reason="The source code is not verified on the block explorer, so nobody can read what "
+                    "the contract really does.",
+                    evidence={"explorer": ctx.network.explorer_url},
+                )
+            )
+    if creation is None:
+        out.gaps.append("explorer did not answer: contract creator and age not checked")
+        out.data.update(creator=None, creator_source="unknown", created_at=None)
+        return out
+    out.data.update(
+        creator=creation.creator,
+        creator_source="explorer",
+        creation_tx=creation.tx_hash,
+        creation_block=creation.block_number,
+        created_at=None if creation.timestamp is None else creation.timestamp.isoformat(),
+    )
+    if creation.timestamp is not None:
+        stamp = creation.timestamp if creation.timestamp.tzinfo else creation.timestamp.replace(tzinfo=UTC)
+        age_days = (datetime.now(UTC) - stamp).total_seconds() / 86400
+        out.data["age_days"] = round(age_days, 2)
+        if age_days < NEW_CONTRACT_DAYS_LOW:
+            medium = age_days < NEW_CONTRACT_DAYS_MEDIUM
+            out.findings.append(
+                Finding(
+                    type="new_contract",
+                    score=35 if medium else 15,
+                    severity=Severity.MEDIUM if medium else Severity.LOW,
+                    reason=f"The contract was created {age_days:.1f} days ago; most rug pulls happen in a "
+                    "token's first days.",
+                    evidence={"created_at": stamp.isoformat(), "creator": creation.creator},
+                )
+            )
+    return out

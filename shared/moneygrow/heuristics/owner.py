@@ -1,22 +1,35 @@
-"""Owner powers: what the code lets a privileged account do to holders, and whether anyone still can."""
+"""Owner powers: what the code lets a privileged account do to holders, and whether anyone still can.
+
+Powers come from the dispatcher's selectors (the token's and, for a proxy, its implementation's)
+matched against bytecode.RISKY_FUNCTIONS and, when the explorer has verified source, from the ABI
+(exact signatures, then function names). Whether they can still be used:
+- owner() / getOwner() returns a live address -> the powers are live;
+- it returns 0x0 / 0x...dEaD -> renounced, severities go down... unless the ownership is hidden or
+  reclaimable: a lock()/unlock() or reclaim function, an admin-like getter (admin(), operator(),
+  pendingOwner(), the AccessControl admin ...) that still names someone, or a storage slot that still
+  holds a former owner (the SafeMoon-style `_previousOwner`). Then the renounce is fake: hidden_owner.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from moneygrow.chain import bytecode as bc
-from moneygrow.chain.reader import ZERO_ADDRESS
 from moneygrow.heuristics.registry import (
     CheckOutcome,
     HeuristicContext,
+    Read,
+    as_bytes,
     as_call,
-    call_uint,
+    call_address,
     eth_call,
+    get_storage,
+    is_burn,
     register,
+    word_address,
 )
 from moneygrow.models import Finding, Severity
-
-OWNER_SHARE_MEDIUM, OWNER_SHARE_HIGH = 0.20, 0.50  # owner's share of supply that is worth a finding
 
 # category -> (finding type, score/severity while an owner holds the power, plain-words reason)
 POWERS: dict[str, tuple[str, int, Severity, str]] = {
@@ -32,11 +45,18 @@ POWERS: dict[str, tuple[str, int, Severity, str]] = {
         Severity.HIGH,
         "The contract can blacklist addresses, which stops them from transferring or selling their tokens.",
     ),
+    "balance": (
+        "owner_can_change_balances",
+        80,
+        Severity.HIGH,
+        "The contract has functions that change or burn other holders' balances directly.",
+    ),
     "fee": (
         "owner_can_set_fees",
         60,
         Severity.MEDIUM,
-        "Transfer or sell taxes can be changed after launch, up to making selling pointless.",
+        "Transfer or sell taxes (or who pays them) can be changed after launch, up to making selling "
+        "pointless.",
     ),
     "pause": (
         "owner_can_pause_trading",
@@ -44,11 +64,19 @@ POWERS: dict[str, tuple[str, int, Severity, str]] = {
         Severity.MEDIUM,
         "Trading can be paused or switched off, freezing everyone's tokens.",
     ),
+    "whitelist": (
+        "owner_can_whitelist",
+        50,
+        Severity.MEDIUM,
+        "The contract keeps an allow-list the owner edits; tokens that let only listed wallets trade or "
+        "sell are honeypots.",
+    ),
     "limit": (
         "owner_can_limit_transfers",
         40,
         Severity.MEDIUM,
-        "Transaction or wallet limits can be changed, which can block large sells.",
+        "Transaction or wallet limits (or cooldowns) can be changed, which can block large sells or all of "
+        "them when set to zero.",
     ),
     "upgrade": (
         "upgradeable",
@@ -58,51 +86,207 @@ POWERS: dict[str, tuple[str, int, Severity, str]] = {
     ),
 }
 RENOUNCED_FACTOR = 0.5  # a power nobody can call any more still deserves a mention (other roles may exist)
+DANGEROUS = frozenset(POWERS) - {"upgrade"}
+TOOLKIT_STOPPERS = frozenset({"blacklist", "fee", "pause", "whitelist", "balance"})
+
+# Getters that name a privileged account other than owner(); probed in the first batch.
+ADMIN_GETTERS = (
+    "admin()",
+    "getAdmin()",
+    "operator()",
+    "controller()",
+    "manager()",
+    "governance()",
+    "authority()",
+    "previousOwner()",
+    "pendingOwner()",
+)
+STORAGE_SCAN_SLOTS = 16  # plain storage slots read looking for a former owner's address
+
+# Function-name patterns for verified ABIs (state-changing functions only), most specific first.
+_ABI_NAME_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("reclaim", re.compile(r"^(un)?lock$|unlock|reclaim|recoverowner|restoreowner", re.I)),
+    ("upgrade", re.compile(r"^upgrade", re.I)),
+    ("mint", re.compile(r"^_?mint|^issue$", re.I)),
+    ("blacklist", re.compile(r"black|bots?$|setbot|antisnipe|antibot|sniper|freeze|blocklist", re.I)),
+    ("whitelist", re.compile(r"white|allowlist|setallowed", re.I)),
+    ("balance", re.compile(r"setbalance|rebase|clawback|forcetransfer|admintransfer|adminburn", re.I)),
+    ("pause", re.compile(r"pause|settrading|tradingstatus|stoptrading|disabletrading", re.I)),
+    ("launch", re.compile(r"enabletrading|opentrading|starttrading|^launch$", re.I)),
+    ("fee", re.compile(r"fee|tax", re.I)),
+    ("limit", re.compile(r"max(tx|wallet|transaction|sell|buy)|limit|cooldown|transferdelay", re.I)),
+)
 
 
-@register("owner")
+def _prefetch(ctx: HeuristicContext) -> dict[str, Read]:
+    reads = {f"getter.{sig}": eth_call(ctx.address, sig) for sig in ADMIN_GETTERS}
+    reads["getter.getRoleMember(DEFAULT_ADMIN_ROLE,0)"] = eth_call(
+        ctx.address, "getRoleMember(bytes32,uint256)", ("bytes32", "uint256"), (b"\0" * 32, 0)
+    )
+    reads.update({f"slot.{i}": get_storage(ctx.address, i) for i in range(STORAGE_SCAN_SLOTS)})
+    return reads
+
+
+@register("owner", prefetch=_prefetch)
 def check(ctx: HeuristicContext) -> CheckOutcome:
     owner = ctx.owner
-    owner_live = owner is not None and owner != ZERO_ADDRESS
-    risky = bc.risky_functions(ctx.all_selectors)
-    findings = power_findings(risky, owner, owner_live)
-    share = _owner_share(ctx, owner) if owner_live else None
-    findings += _concentration_findings(owner, share)
+    renounced = owner is not None and is_burn(owner)
+    owner_live = owner is not None and not renounced
+    risky, abi_used = _powers(ctx)
+    proxy = ctx.proxy
+    if proxy is not None and proxy.upgradeable:
+        risky.pop("upgrade", None)  # the proxy check reports who can upgrade
+    hidden = _hidden_owner_signals(ctx, owner, risky) if not owner_live else []
+    findings = power_findings(risky, owner, owner_live or bool(hidden), hidden)
+    findings += _hidden_owner_findings(owner, owner_live, risky, hidden)
     data: dict[str, Any] = {
         "owner": owner,
         "has_owner_function": owner is not None,
-        "ownership_renounced": owner == ZERO_ADDRESS,
-        "owner_share_of_supply": share,
+        "ownership_renounced": renounced,
+        "hidden_owner": hidden or None,
+        "owner_powers_live": owner_live or bool(hidden) or (owner is None and bool(DANGEROUS & risky.keys())),
         "risky_functions": risky,
+        "abi_checked": abi_used,
     }
     return CheckOutcome(findings=findings, data=data)
 
 
-def power_findings(risky: dict[str, list[str]], owner: str | None, owner_live: bool) -> list[Finding]:
+def _powers(ctx: HeuristicContext) -> tuple[dict[str, list[str]], bool]:
+    risky = bc.risky_functions(ctx.all_selectors)
+    abis = []
+    source = ctx.source
+    if source is not None and source.abi:
+        abis.append(source.abi)
+        if source.proxy and source.implementation and ctx.providers.explorer is not None:
+            impl = ctx.memo("impl_source", lambda: _impl_source(ctx, str(source.implementation)))
+            if impl is not None and impl.abi:
+                abis.append(impl.abi)
+    for abi in abis:
+        for category, sigs in abi_powers(abi).items():
+            merged = risky.setdefault(category, [])
+            merged.extend(s for s in sigs if s not in merged)
+    return risky, bool(abis)
+
+
+def _impl_source(ctx: HeuristicContext, implementation: str) -> Any:
+    explorer = ctx.providers.explorer
+    assert explorer is not None
+    try:
+        return explorer.source(ctx.task.chain, implementation)
+    except Exception:
+        return None
+
+
+def abi_powers(abi: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Category -> signatures of the state-changing functions in a verified ABI that grant a power."""
+    out: dict[str, list[str]] = {}
+    for entry in abi:
+        if entry.get("type") != "function" or entry.get("stateMutability") in ("view", "pure"):
+            continue
+        if entry.get("constant") is True:  # pre-0.5 ABIs
+            continue
+        name = str(entry.get("name", ""))
+        sig = f"{name}({','.join(_abi_type(i) for i in entry.get('inputs', []))})"
+        known = bc.RISKY_FUNCTIONS.get(bc.selector(sig))
+        category = known.category if known is not None else _category_by_name(name, sig)
+        if category is not None and category != "ownership":
+            out.setdefault(category, []).append(sig)
+    return out
+
+
+def _abi_type(param: dict[str, Any]) -> str:
+    kind = str(param.get("type", ""))
+    if kind.startswith("tuple"):
+        inner = ",".join(_abi_type(c) for c in param.get("components", []))
+        return f"({inner}){kind[5:]}"
+    return kind
+
+
+def _category_by_name(name: str, sig: str) -> str | None:
+    lowered = name.lower()
+    if lowered in ("transfer", "transferfrom", "approve", "burn", "burnfrom") and sig not in (
+        "burn(address,uint256)",
+    ):
+        return None
+    if "ownership" in lowered:
+        return None
+    for category, pattern in _ABI_NAME_PATTERNS:
+        if pattern.search(name):
+            return category
+    return None
+
+
+def _hidden_owner_signals(ctx: HeuristicContext, owner: str | None, risky: dict[str, list[str]]) -> list[str]:
+    """Why the owner's powers may still be live although owner() says nobody (or has no owner()).
+    Strong signals (a reclaim function, an admin getter naming someone) come first; a storage slot
+    that access checks compare with msg.sender and that still holds an address is weaker evidence."""
+    signals: list[str] = []
+    if risky.get("reclaim"):
+        signals.append(f"ownership can be taken back: {', '.join(risky['reclaim'])}")
+    for key in [*ADMIN_GETTERS, "getRoleMember(DEFAULT_ADMIN_ROLE,0)"]:
+        who = call_address(as_call(ctx.pre(f"owner.getter.{key}")))
+        if who is not None and not is_burn(who) and who != ctx.address:
+            signals.append(f"{key} still returns {who}")
+    if owner is None and not (DANGEROUS & risky.keys()) and not signals:
+        return []  # nothing to own: a token without owner() and without powers
+    guarded = bc.slots_compared_with_caller(ctx.code) | bc.slots_compared_with_caller(ctx.implementation_code)
+    former: set[str] | None = None
+    for i in sorted(guarded):
+        if i >= STORAGE_SCAN_SLOTS:
+            continue
+        value = word_address(as_bytes("eth_getStorageAt", ctx.pre(f"owner.slot.{i}")).rjust(32, b"\0"))
+        if value is None or is_burn(value) or value == ctx.address:
+            continue
+        if former is None:
+            former = _former_owners(ctx)
+        who = f"the former owner {value}" if value in former else value
+        signals.append(f"storage slot {i}, which access checks compare with the caller, still holds {who}")
+    return signals
+
+
+def _strong(signals: list[str]) -> bool:
+    return any(not s.startswith("storage slot") for s in signals)
+
+
+def _former_owners(ctx: HeuristicContext) -> set[str]:
+    logs = ctx.logs
+    former = set(logs.former_owners)
+    deployer, _ = ctx.deployer
+    if deployer is not None:
+        former.add(deployer)
+    return {a for a in former if not is_burn(a)}
+
+
+def power_findings(
+    risky: dict[str, list[str]], owner: str | None, powers_live: bool, hidden: list[str] | None = None
+) -> list[Finding]:
     out: list[Finding] = []
+    renounced = owner is not None and is_burn(owner) and not hidden
     for category, (ftype, score, severity, reason) in POWERS.items():
         sigs = risky.get(category)
         if not sigs:
             continue
         evidence: dict[str, Any] = {"functions": sigs, "owner": owner}
-        if owner is not None and not owner_live:
+        if renounced:
             score, severity = int(score * RENOUNCED_FACTOR), Severity.LOW if score < 70 else Severity.MEDIUM
             reason += " Ownership is renounced, so an owner-only version of it can no longer be called."
-        elif owner_live:
+        elif hidden:
+            reason += " Ownership looks renounced but can be taken back, so treat this power as live."
+        elif powers_live:
             reason += f" The owner {owner} still controls the contract."
         out.append(Finding(type=ftype, score=score, severity=severity, reason=reason, evidence=evidence))
-    if owner_live and "mint" in risky and ({"blacklist", "fee", "pause"} & risky.keys()):
+    if powers_live and "mint" in risky and (TOOLKIT_STOPPERS & risky.keys()):
         out.append(
             Finding(
                 type="rug_pull_toolkit",
                 score=90,
                 severity=Severity.CRITICAL,
-                reason="One owner can both print new tokens and stop others from selling (blacklist, tax or "
-                "pause): the classic set-up for a rug pull or honeypot.",
+                reason="One owner can both print new tokens and stop others from selling (blacklist, tax, "
+                "allow-list or pause): the classic set-up for a rug pull or honeypot.",
                 evidence={"owner": owner, "powers": sorted(risky.keys() - {"ownership"})},
             )
         )
-    if owner_live and len(risky.keys() - {"ownership"}) == 0:
+    if powers_live and not hidden and not (risky.keys() & (DANGEROUS | {"upgrade", "reclaim"})):
         out.append(
             Finding(
                 type="owner_not_renounced",
@@ -115,25 +299,41 @@ def power_findings(risky: dict[str, list[str]], owner: str | None, owner_live: b
     return out
 
 
-def _owner_share(ctx: HeuristicContext, owner: str | None) -> float | None:
-    supply = ctx.meta["total_supply"]
-    if owner is None or not supply:
-        return None
-    res = ctx.read({"bal": eth_call(ctx.address, "balanceOf(address)", ("address",), (owner,))})["bal"]
-    balance = call_uint(as_call(res))
-    return None if balance is None else balance / supply
-
-
-def _concentration_findings(owner: str | None, share: float | None) -> list[Finding]:
-    if share is None or share < OWNER_SHARE_MEDIUM:
+def _hidden_owner_findings(
+    owner: str | None, owner_live: bool, risky: dict[str, list[str]], hidden: list[str]
+) -> list[Finding]:
+    if owner_live and risky.get("reclaim"):
+        return [
+            Finding(
+                type="hidden_owner",
+                score=45,
+                severity=Severity.MEDIUM,
+                reason="The owner can fake a renounce: ownership can be 'locked' (owner() shows nobody) and "
+                "taken back later.",
+                evidence={"owner": owner, "functions": risky["reclaim"]},
+            )
+        ]
+    if not hidden:
         return []
-    high = share >= OWNER_SHARE_HIGH
+    powers = sorted(DANGEROUS & risky.keys())
+    looks = "renounced" if owner is not None else "ownerless (no owner() function)"
+    if powers and _strong(hidden):
+        return [
+            Finding(
+                type="hidden_owner",
+                score=90,
+                severity=Severity.CRITICAL,
+                reason=f"The token looks {looks}, but someone can still control it ({'; '.join(hidden)}), "
+                f"and the code keeps owner powers ({', '.join(powers)}): the renounce is a trap.",
+                evidence={"owner": owner, "signals": hidden, "powers": powers},
+            )
+        ]
     return [
         Finding(
-            type="owner_holds_supply",
-            score=75 if high else 45,
-            severity=Severity.HIGH if high else Severity.MEDIUM,
-            reason=f"The owner's wallet holds {share * 100:.1f}% of the supply and can dump it on buyers.",
-            evidence={"owner": owner, "share_of_supply": share},
+            type="hidden_owner",
+            score=60,
+            severity=Severity.HIGH,
+            reason=f"The token looks {looks}, but someone can still control it: {'; '.join(hidden)}.",
+            evidence={"owner": owner, "signals": hidden},
         )
     ]

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from eth_abi.abi import encode
 from eth_utils.address import is_address, to_checksum_address
+from eth_utils.crypto import keccak
 
 from moneygrow.chain import bytecode as bc
 from moneygrow.chain.networks import Network
@@ -44,6 +45,11 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 DEAD_ADDRESS = "0x000000000000000000000000000000000000dEaD"
+# Transfer/OwnershipTransferred logs are read over at most this many recent blocks: public nodes cap
+# eth_getLogs ranges, so without an explorer the history (holders, former owners) may be partial.
+LOG_BLOCK_RANGE = 50_000
+TRANSFER_TOPIC = "0x" + keccak(text="Transfer(address,address,uint256)").hex()
+OWNERSHIP_TOPIC = "0x" + keccak(text="OwnershipTransferred(address,address)").hex()
 BURN_ADDRESSES = frozenset({ZERO_ADDRESS, DEAD_ADDRESS, "0x0000000000000000000000000000000000000001"})
 
 
@@ -115,6 +121,37 @@ def checksum(address: str) -> str:
     if not is_address(address):
         raise ValueError(f"not an address: {address!r}")
     return to_checksum_address(address)
+
+
+def topic_address(topic: str) -> str:
+    return to_checksum_address("0x" + topic[-40:])
+
+
+@dataclass
+class TokenLogs:
+    """The token's Transfer and OwnershipTransferred events over [from_block, to_block]."""
+
+    from_block: int
+    to_block: int
+    transfers: list[tuple[int, str, str, int]] = field(default_factory=list)  # block, from, to, value
+    ownership: list[tuple[int, str, str]] = field(default_factory=list)  # block, previous, new owner
+    error: str | None = None
+
+    @property
+    def complete(self) -> bool:
+        """True when the window starts at genesis, so the logs hold the token's whole history."""
+        return self.error is None and self.from_block == 0
+
+    @property
+    def former_owners(self) -> set[str]:
+        return {a for _, prev, new in self.ownership for a in (prev, new) if a != ZERO_ADDRESS}
+
+    @property
+    def first_minted_to(self) -> str | None:
+        for _, src, dst, _ in self.transfers:
+            if src == ZERO_ADDRESS and dst != ZERO_ADDRESS:
+                return dst
+        return None
 
 
 # --- outcome and context ------------------------------------------------------------------------------
@@ -283,6 +320,49 @@ class HeuristicContext:
         return self.memo("owner", compute)
 
     @property
+    def logs(self) -> TokenLogs:
+        """Transfer + OwnershipTransferred logs of the last LOG_BLOCK_RANGE blocks (one eth_getLogs)."""
+
+        def compute() -> TokenLogs:
+            to_block = self.block_number
+            out = TokenLogs(max(0, to_block - LOG_BLOCK_RANGE), to_block)
+            flt = {
+                "address": self.address,
+                "fromBlock": hex(out.from_block),
+                "toBlock": hex(to_block),
+                "topics": [[TRANSFER_TOPIC, OWNERSHIP_TOPIC]],
+            }
+            response = self.read({"logs": Read("eth_getLogs", [flt])})["logs"]
+            if "error" in response:
+                out.error = str(response["error"])[:200]
+                return out
+            for entry in response.get("result") or []:
+                _add_log(out, entry)
+            return out
+
+        return self.memo("logs", compute)
+
+    @property
+    def deployer(self) -> tuple[str | None, str]:
+        """(address, how we know): the explorer's creator, else the first owner or first mint
+        recipient seen in the logs when they cover the whole history."""
+
+        def compute() -> tuple[str | None, str]:
+            creation = self.creation
+            if creation is not None and is_address(creation.creator):
+                return to_checksum_address(creation.creator), "explorer"
+            logs = self.logs
+            if logs.complete:
+                for _, prev, new in logs.ownership:
+                    if prev == ZERO_ADDRESS and new != ZERO_ADDRESS:
+                        return new, "first OwnershipTransferred event"
+                if logs.first_minted_to is not None:
+                    return logs.first_minted_to, "first mint (Transfer from 0x0)"
+            return None, "unknown"
+
+        return self.memo("deployer", compute)
+
+    @property
     def source(self) -> ContractSource | None:
         """Verified source/ABI from the explorer (None when not configured or not answering)."""
         explorer = self.providers.explorer
@@ -298,6 +378,18 @@ class HeuristicContext:
         return self.memo(
             "creation", lambda: _guarded(lambda: explorer.creation(self.task.chain, self.address))
         )
+
+
+def _add_log(out: TokenLogs, entry: dict[str, Any]) -> None:
+    topics = entry.get("topics") or []
+    block = int(str(entry.get("blockNumber") or "0x0"), 16)
+    if len(topics) == 3 and topics[0] == TRANSFER_TOPIC:  # ERC-20 (ERC-721 has 4 topics)
+        data = bytes.fromhex(str(entry.get("data") or "0x")[2:])
+        value = word_uint(data)
+        if value is not None:
+            out.transfers.append((block, topic_address(topics[1]), topic_address(topics[2]), value))
+    elif len(topics) == 3 and topics[0] == OWNERSHIP_TOPIC:
+        out.ownership.append((block, topic_address(topics[1]), topic_address(topics[2])))
 
 
 def _guarded(fetch: Callable[[], T | None]) -> T | None:
