@@ -26,11 +26,16 @@ name, symbol, decimals). Router02 keeps its factory/WETH in immutables, i.e. in 
 which is why it is built with the canonical addresses. No block is mined and no account's nonce moves,
 so the function can run before or after `deploy_demo_tokens` without changing any address, and it is
 idempotent: a contract whose code is already in place is left alone (with its pairs and balances).
+
+`seed_stable_pools` (run by devstack.zoo.deploy_world after deploy_dex) then adds native/stablecoin
+pools at fixed prices (1 ETH = $3,000, 1 BNB = $600, 1 MATIC = $0.50) so USD liquidity can be
+measured locally. That one sends transactions (from an impersonated market-maker account).
 """
 
 from __future__ import annotations
 
 import json
+import time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -38,8 +43,9 @@ from typing import Any
 from eth_abi.abi import encode
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
+from web3 import HTTPProvider, Web3
 
-from devstack.chain import CONTRACTS, _rpc, load_artifact
+from devstack.chain import CONTRACTS, E18, _rpc, load_artifact
 from moneygrow.chain.networks import NETWORKS, UNISWAP_V2_INIT_CODE_HASH
 
 UNISWAP_BUILD = {
@@ -191,4 +197,90 @@ def deploy_dex(rpc_url: str) -> dict[str, Any]:
         }
     result["pair_init_code_hash"] = init_hash
     result["fee_to_setter"] = FEE_TO_SETTER
+    return result
+
+
+# --- stablecoin pools: a USD price for every native coin ------------------------------------------
+
+# The native coins' USD price in the seeded pools (cents), and how deep each pool is (USD per side).
+NATIVE_USD_CENTS = {"ethereum": 300_000, "bsc": 60_000, "polygon": 50}
+STABLE_POOL_USD = 1_000_000
+# Adds the stablecoin pools' liquidity and keeps the LP tokens; label-derived, impersonated on anvil.
+MARKET_MAKER = to_checksum_address(keccak(text="moneygrow.local.dex.market-maker")[12:])
+_DEADLINE = 2**40
+_GAS = 3_000_000
+
+
+def _send_as(rpc_url: str, sender: str, to: str, data: str, value: int = 0) -> None:
+    tx = {"from": sender, "to": to, "data": data, "value": hex(value), "gas": hex(_GAS)}
+    tx_hash = _rpc(rpc_url, "eth_sendTransaction", [tx], timeout=10.0)
+    for _ in range(500):
+        receipt = _rpc(rpc_url, "eth_getTransactionReceipt", [tx_hash])
+        if receipt is not None:
+            break
+        time.sleep(0.01)
+    else:
+        raise TimeoutError(f"no receipt for {tx_hash}")
+    if receipt["status"] != "0x1":
+        raise RuntimeError(f"{sender}: transaction {tx_hash} to {to} reverted")
+
+
+def seed_stable_pools(rpc_url: str) -> dict[str, Any]:
+    """Native-coin/stablecoin pools on every network's DEX (needs deploy_dex first), so a token's
+    liquidity in native coin can be valued in USD on the local chain as on mainnet: 1 ETH = $3,000,
+    1 BNB = $600, 1 MATIC = $0.50 (NATIVE_USD_CENTS), $1,000,000 on each side of every pool; the LP
+    tokens stay with MARKET_MAKER. Sends transactions (from MARKET_MAKER, impersonated), so it mines
+    blocks; idempotent: a pool that already has reserves is left alone.
+
+    Returns {"<chain>": {"native_usd": float, "pools": {symbol: pair address}}}.
+    """
+    w3 = Web3(HTTPProvider(rpc_url, request_kwargs={"timeout": 10}))
+    router_abi, factory_abi = uniswap_abi("UniswapV2Router02"), uniswap_abi("UniswapV2Factory")
+    coin_abi = load_artifact("LocalStablecoin")["abi"]
+    pair_abi = uniswap_abi("UniswapV2Pair")
+    result: dict[str, Any] = {}
+    impersonating = False
+    try:
+        for chain, net in NETWORKS.items():
+            key = chain.value
+            cents = NATIVE_USD_CENTS[key]
+            weth = to_checksum_address(net.wrapped_native)
+            factory = w3.eth.contract(address=to_checksum_address(net.dex.factory), abi=factory_abi)
+            router = w3.eth.contract(address=to_checksum_address(net.dex.router), abi=router_abi)
+            pools: dict[str, str] = {}
+            for sym, addr in net.stablecoins.items():
+                coin = w3.eth.contract(address=to_checksum_address(addr), abi=coin_abi)
+                pair = str(factory.functions.getPair(coin.address, weth).call())
+                if int(pair, 16) != 0:
+                    reserves = w3.eth.contract(address=pair, abi=pair_abi).functions.getReserves().call()
+                    if reserves[0] > 0:
+                        pools[sym] = pair
+                        continue
+                if not impersonating:
+                    _rpc(rpc_url, "anvil_impersonateAccount", [MARKET_MAKER])
+                    _rpc(rpc_url, "anvil_setBalance", [MARKET_MAKER, hex(10**12 * E18)])
+                    impersonating = True
+                stable_amount = STABLE_POOL_USD * 10 ** int(coin.functions.decimals().call())
+                native_amount = STABLE_POOL_USD * 100 * E18 // cents
+                _send_as(
+                    rpc_url,
+                    MARKET_MAKER,
+                    coin.address,
+                    coin.encode_abi("mint", [MARKET_MAKER, stable_amount]),
+                )
+                _send_as(
+                    rpc_url,
+                    MARKET_MAKER,
+                    coin.address,
+                    coin.encode_abi("approve", [router.address, stable_amount]),
+                )
+                data = router.encode_abi(
+                    "addLiquidityETH", [coin.address, stable_amount, 0, 0, MARKET_MAKER, _DEADLINE]
+                )
+                _send_as(rpc_url, MARKET_MAKER, router.address, data, value=native_amount)
+                pools[sym] = str(factory.functions.getPair(coin.address, weth).call())
+            result[key] = {"native_usd": cents / 100, "pools": pools}
+    finally:
+        if impersonating:
+            _rpc(rpc_url, "anvil_stopImpersonatingAccount", [MARKET_MAKER])
     return result

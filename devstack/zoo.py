@@ -41,7 +41,7 @@ from eth_utils.crypto import keccak
 from web3 import Web3
 
 from devstack.chain import E18, _rpc, _web3, deploy_demo_tokens, load_artifact
-from devstack.dex import deploy_dex, uniswap_abi
+from devstack.dex import deploy_dex, seed_stable_pools, uniswap_abi
 from moneygrow.chain.networks import NETWORKS
 from moneygrow.chains import Chain
 
@@ -469,6 +469,40 @@ def deploy_zoo(rpc_url: str) -> dict[str, str]:
     return {name: d["address"] for name, d in deploy_zoo_detailed(rpc_url).items()}
 
 
+# --- bad input -------------------------------------------------------------------------------------
+
+EDGE_CASES = {
+    "eoa": "a wallet (no code) holding 1 ETH",
+    "not_erc20": "a contract that is not a token: the Uniswap V2 factory (ethereum addresses)",
+    "self_destructed": "the address of a contract that self-destructed in its creation transaction "
+    "(EIP-6780): no code left, as for a destroyed contract on mainnet",
+    "no_pair": "a plain ERC-20 (PlainToken) that was never given liquidity: no pair on any DEX",
+}
+
+
+def deploy_edge_cases(rpc_url: str) -> dict[str, str]:
+    """Addresses for the scanner's bad-input cases (EDGE_CASES); idempotent."""
+    w3 = _web3(rpc_url)
+    eoa = zoo_account("edge.eoa")
+    if w3.eth.get_balance(eoa) == 0:
+        _rpc(rpc_url, "anvil_setBalance", [eoa, hex(E18)])
+    out = {"eoa": eoa, "not_erc20": FACTORY}
+    # Init code CALLER SELFDESTRUCT (0x33ff): created and destroyed in one transaction.
+    for key, label, build in (
+        ("self_destructed", "edge.self-destructed.deployer", lambda a: a.send(None, "0x33ff")),
+        ("no_pair", "edge.no-pair.deployer", lambda a: a.deploy("PlainToken", "No Pair", "NOPAIR", SUPPLY)),
+    ):
+        deployer = zoo_account(label)
+        if w3.eth.get_transaction_count(deployer) == 0:
+            actor = _Actor(w3, rpc_url, deployer)
+            try:
+                build(actor)
+            finally:
+                actor.close()
+        out[key] = create_address(deployer, 0)
+    return out
+
+
 # --- the whole local world --------------------------------------------------------------------------
 
 
@@ -476,8 +510,9 @@ def deploy_world(rpc_url: str, out_path: str | Path | None = None) -> dict[str, 
     """The complete local chain world: the demo tokens (deploy_demo_tokens, anvil account 0 at nonces
     0 and 1 - unchanged addresses), the DEX at every network's canonical addresses (deploy_dex) and
     the zoo (deploy_zoo_detailed). Idempotent. Writes everything as JSON to `out_path` when given:
-    the demo keys as before (DemoToken, ScamToken, deployer, chain_id, rpc_url) plus "dex", "zoo"
-    ({name: address}), "zoo_details" and "deploy_seconds" (how long each part took).
+    the demo keys as before (DemoToken, ScamToken, deployer, chain_id, rpc_url) plus "dex",
+    "stable_pools" (devstack.dex.seed_stable_pools: native/USD pools on every network), "edge_cases"
+    (deploy_edge_cases), "zoo" ({name: address}), "zoo_details" and "deploy_seconds".
     """
     timings: dict[str, float] = {}
     started = time.monotonic()
@@ -487,12 +522,20 @@ def deploy_world(rpc_url: str, out_path: str | Path | None = None) -> dict[str, 
     dex = deploy_dex(rpc_url)
     timings["dex"] = time.monotonic() - step
     step = time.monotonic()
-    details = deploy_zoo_detailed(rpc_url)
+    pools = seed_stable_pools(rpc_url)
+    timings["stable_pools"] = time.monotonic() - step
+    step = time.monotonic()
+    edge = deploy_edge_cases(rpc_url)
+    timings["edge_cases"] = time.monotonic() - step
+    step = time.monotonic()
+    details = deploy_zoo_detailed(rpc_url)  # last: TimeDelayedHoneypot's clock starts at its launch
     timings["zoo"] = time.monotonic() - step
     timings["total"] = time.monotonic() - started
     world: dict[str, Any] = {
         **demo,
         "dex": dex,
+        "stable_pools": pools,
+        "edge_cases": edge,
         "zoo": {name: d["address"] for name, d in details.items()},
         "zoo_details": details,
         "deploy_seconds": {k: round(v, 3) for k, v in timings.items()},

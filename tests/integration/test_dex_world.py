@@ -71,13 +71,18 @@ def test_liquidity_and_swaps_through_the_canonical_router(
     w3 = _w3(chain_snapshot)
     net = NETWORKS[chain]
     lp, trader = accounts(chain_snapshot)[4], accounts(chain_snapshot)[5]
-    sym, coin_addr = next(iter(net.stablecoins.items()))
-    unit = 10 ** dex[chain.value]["stablecoins"][sym]["decimals"]
-    coin = w3.eth.contract(address=coin_addr, abi=load_artifact("LocalStablecoin")["abi"])
+    # A fresh 6-decimal coin (the stablecoin stand-in's code), so the pair is new whatever ran before.
+    art = load_artifact("LocalStablecoin")
+    receipt = _send(
+        w3, w3.eth.contract(abi=art["abi"], bytecode=art["bytecode"]).constructor("Test USD", "TUSD", 6), lp
+    )
+    coin_addr = receipt["contractAddress"]
+    unit = 10**6
+    coin = w3.eth.contract(address=coin_addr, abi=art["abi"])
     router = w3.eth.contract(address=net.dex.router, abi=uniswap_abi("UniswapV2Router02"))
     factory = w3.eth.contract(address=net.dex.factory, abi=uniswap_abi("UniswapV2Factory"))
 
-    # 10 native coins against 30,000 stablecoins.
+    # 10 native coins against 30,000 coins.
     _send(w3, coin.functions.mint(lp, 30_000 * unit), lp)
     _send(w3, coin.functions.approve(net.dex.router, 2**256 - 1), lp)
     _send(
@@ -131,3 +136,15 @@ def test_a_normally_deployed_token_trades_on_uniswap(
     path = [net.wrapped_native, token.address]
     _send(w3, router.functions.swapExactETHForTokens(1, path, trader, DEADLINE), trader, value=E18)
     assert token.functions.balanceOf(trader).call() > 0
+
+
+def test_stable_pools_price_the_native_coins(world: dict[str, Any], anvil: AnvilProcess) -> None:
+    w3 = _w3(anvil.url)
+    for chain, net in NETWORKS.items():
+        seeded = world["stable_pools"][chain.value]
+        assert set(seeded["pools"]) == set(net.stablecoins)
+        router = w3.eth.contract(address=net.dex.router, abi=uniswap_abi("UniswapV2Router02"))
+        for sym, coin in net.stablecoins.items():
+            decimals = world["dex"][chain.value]["stablecoins"][sym]["decimals"]
+            out = router.functions.getAmountsOut(E18, [net.wrapped_native, coin]).call()[-1]
+            assert out / 10**decimals == pytest.approx(seeded["native_usd"], rel=0.01), (chain, sym)

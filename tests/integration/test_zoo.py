@@ -15,6 +15,7 @@ from web3 import HTTPProvider, Web3
 from devstack.chain import E18, AnvilProcess, load_artifact
 from devstack.dex import uniswap_abi
 from devstack.zoo import DEAD, RETAIL_BUYERS, ROUTER, SELL_WINDOW_S, WETH, ZOO, zoo_account
+from moneygrow.chain.networks import NETWORKS
 
 pytestmark = pytest.mark.chain
 
@@ -301,3 +302,22 @@ def test_deploy_world_is_idempotent_and_writes_json(
     written = json.loads((tmp_path / "w.json").read_text())
     assert written["zoo"] == world["zoo"]
     assert written["dex"]["bsc"]["router"] == "0x10ED43C718714eb63d5aA57B78B54704E256024E"
+
+
+def test_edge_cases(world: dict[str, Any], anvil: AnvilProcess) -> None:
+    from devstack.zoo import EDGE_CASES
+
+    w3 = Web3(HTTPProvider(anvil.url))
+    edge = world["edge_cases"]
+    assert set(edge) == set(EDGE_CASES)
+    assert w3.eth.get_code(edge["eoa"]) == b"" and w3.eth.get_balance(edge["eoa"]) > 0
+    assert w3.eth.get_code(edge["self_destructed"]) == b""
+    assert len(w3.eth.get_code(edge["not_erc20"])) > 0
+    not_token = w3.eth.contract(address=edge["not_erc20"], abi=load_artifact("PlainToken")["abi"])
+    with pytest.raises(Exception):  # noqa: B017 - any revert/decoding error: it has no totalSupply()
+        not_token.functions.totalSupply().call()
+    no_pair = w3.eth.contract(address=edge["no_pair"], abi=load_artifact("PlainToken")["abi"])
+    assert no_pair.functions.totalSupply().call() > 0
+    for net in NETWORKS.values():  # no pair on any network's DEX
+        factory = w3.eth.contract(address=net.dex.factory, abi=uniswap_abi("UniswapV2Factory"))
+        assert int(factory.functions.getPair(edge["no_pair"], net.wrapped_native).call(), 16) == 0
