@@ -470,3 +470,11 @@ def test_a_known_block_header_saves_the_header_round_trip() -> None:
     assert reader.round_trips == 1 == report.rpc_round_trips
     assert [c.block for c in reader.calls] == [hex(7), hex(7)]
     assert reader.calls[1].block_override == {"number": hex(12), "time": hex(1_700_000_084 + 60)}
+
+
+def test_summary_is_json_safe() -> None:
+    report, _ = _run([CallResult(result()), CallResult(result())], offsets=(0, 20))
+    summary = report.summary()
+    assert json.loads(json.dumps(summary)) == summary
+    assert summary["reserve_native_wei"] == str(10 * E18) and len(summary["scenarios"]) == 2
+    assert summary["can_sell"] is True and summary["rpc_round_trips"] == 2

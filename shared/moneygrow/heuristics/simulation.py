@@ -272,6 +272,38 @@ class SimulationReport(BaseModel):
     def now(self) -> ScenarioResult | None:
         return self.scenarios[0] if self.scenarios else None
 
+    def summary(self) -> dict[str, Any]:
+        """A compact, JSON-safe view for AgentResult.data (wei amounts as strings, one line per scenario)."""
+        return {
+            "can_buy": self.can_buy,
+            "can_sell": self.can_sell,
+            "can_transfer": self.can_transfer,
+            "buy_tax": self.buy_tax,
+            "sell_tax": self.sell_tax,
+            "transfer_tax": self.transfer_tax,
+            "gas": dict(self.gas),
+            "revert_reasons": dict(self.revert_reasons),
+            "dex": self.dex,
+            "pair": self.pair,
+            "reserve_native_wei": str(self.reserve_native),
+            "reserve_token": str(self.reserve_token),
+            "amount_in_wei": str(self.amount_in_wei),
+            "block_number": self.block_number,
+            "scenarios": [
+                {
+                    "label": s.label,
+                    "can_buy": s.can_buy,
+                    "can_sell": s.can_sell,
+                    "sell_tax": s.sell_tax,
+                    "error": s.error,
+                }
+                for s in self.scenarios
+            ],
+            "error": self.error,
+            "rpc_round_trips": self.rpc_round_trips,
+            "duration_ms": self.duration_ms,
+        }
+
     @property
     def delayed_traps(self) -> list[ScenarioResult]:
         """Later scenarios that trap a buyer while "now" does not."""
