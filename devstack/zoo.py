@@ -287,22 +287,31 @@ def _router_abi() -> list[dict[str, Any]]:
 
 
 def _add_liquidity(
-    owner: _Actor, token: str, abi: list[dict[str, Any]], tokens: int, eth: int, lp: str
+    owner: _Actor,
+    token: str,
+    abi: list[dict[str, Any]],
+    tokens: int,
+    eth: int,
+    lp: str,
+    router: str = ROUTER,
 ) -> None:
-    owner.call(token, abi, "approve", ROUTER, tokens)
+    owner.call(token, abi, "approve", router, tokens)
     lp_to = DEAD if lp == "burnt" else owner.address
-    owner.call(ROUTER, _router_abi(), "addLiquidityETH", token, tokens, 0, 0, lp_to, DEADLINE, value=eth)
+    owner.call(router, _router_abi(), "addLiquidityETH", token, tokens, 0, 0, lp_to, DEADLINE, value=eth)
 
 
-def _retail_buys(w3: Web3, rpc_url: str, token: str) -> None:
+def _retail_buys(
+    w3: Web3, rpc_url: str, token: str, router: str = ROUTER, path: list[str] | None = None
+) -> None:
+    """Two retail wallets buy with native coin (through `path`, default wrapped native -> token)."""
     for buyer, wei in zip(RETAIL_BUYERS, RETAIL_BUYS_WEI, strict=True):
         actor = _Actor(w3, rpc_url, buyer)
         actor.call(
-            ROUTER,
+            router,
             _router_abi(),
             "swapExactETHForTokensSupportingFeeOnTransferTokens",
             0,
-            [WETH, token],
+            path or [WETH, token],
             buyer,
             DEADLINE,
             value=wei,
@@ -411,9 +420,6 @@ LAUNCHES: dict[str, Callable[[_Actor], dict[str, Any]]] = {
 # The nonce of the token contract in its deployer's account (the proxy follows its two implementations).
 TOKEN_NONCE = {"UpgradeableProxy": 2}
 
-if set(LAUNCHES) != set(ZOO):
-    raise RuntimeError("every zoo token needs a launch and an expectation")
-
 
 def _pair(w3: Web3, token: str) -> str:
     factory = w3.eth.contract(address=FACTORY, abi=uniswap_abi("UniswapV2Factory"))
@@ -469,6 +475,117 @@ def deploy_zoo(rpc_url: str) -> dict[str, str]:
     return {name: d["address"] for name, d in deploy_zoo_detailed(rpc_url).items()}
 
 
+# --- other networks -------------------------------------------------------------------------------
+
+BSC = NETWORKS[Chain.BSC]
+
+# Tokens launched on another network's DEX (all networks share the one anvil). Same fields as ZOO,
+# plus "chain": analyse them with that chain. Kept apart from ZOO, whose tokens are all on ethereum.
+ZOO_OTHER_CHAINS: dict[str, dict[str, Any]] = {
+    "PancakeHoneypot": {
+        **_entry(
+            [HONEYPOT],
+            critical=True,
+            benign=False,
+            lp="kept",
+            allowed=[OWNER_CAN_BLACKLIST],
+            notes="Honeypot.sol with the PancakeSwap V2 router hard-coded: pair against WBNB on the "
+            "local PancakeSwap factory (Uniswap's code and init-code hash), 10 BNB of liquidity. "
+            "Sells revert unless allow-listed. No pair on the ethereum DEX.",
+        ),
+        "chain": "bsc",
+    },
+    "UsdtPairedToken": {
+        **_entry(
+            [],
+            critical=False,
+            benign=True,
+            lp="burnt",
+            notes="PlainToken paired only with BSC USDT (0x55d3...7955) on PancakeSwap: $30,000 of USDT "
+            "against 80 % of the supply, LP burnt; retail bought through WBNB -> USDT -> token. No "
+            "WBNB pair: liquidity and price must come from the stablecoin pair.",
+        ),
+        "chain": "bsc",
+    },
+}
+
+
+def _launch_pancake_honeypot(owner: _Actor) -> dict[str, Any]:
+    token = owner.deploy("PancakeHoneypot", "Pancake Honey", "PHONEY", SUPPLY)
+    abi = load_artifact("PancakeHoneypot")["abi"]
+    _add_liquidity(owner, token, abi, LIQUIDITY_TOKENS, LIQUIDITY_ETH, "kept", router=BSC.dex.router)
+    _retail_buys(owner.w3, owner.url, token, BSC.dex.router, [BSC.wrapped_native, token])
+    return {"address": token, "quote": BSC.wrapped_native}
+
+
+def _launch_usdt_paired(owner: _Actor) -> dict[str, Any]:
+    usdt = to_checksum_address(BSC.stablecoins["USDT"])
+    usdt_amount = 30_000 * E18  # BSC USDT has 18 decimals
+    token = owner.deploy("PlainToken", "Tether Paired", "TPAIR", SUPPLY)
+    coin_abi = load_artifact("LocalStablecoin")["abi"]
+    owner.call(usdt, coin_abi, "mint", owner.address, usdt_amount)
+    owner.call(usdt, coin_abi, "approve", BSC.dex.router, usdt_amount)
+    owner.call(token, load_artifact("PlainToken")["abi"], "approve", BSC.dex.router, LIQUIDITY_TOKENS)
+    owner.call(
+        BSC.dex.router,
+        _router_abi(),
+        "addLiquidity",
+        token,
+        usdt,
+        LIQUIDITY_TOKENS,
+        usdt_amount,
+        0,
+        0,
+        DEAD,
+        DEADLINE,
+    )
+    _retail_buys(owner.w3, owner.url, token, BSC.dex.router, [BSC.wrapped_native, usdt, token])
+    return {"address": token, "quote": usdt}
+
+
+OTHER_CHAIN_LAUNCHES: dict[str, Callable[[_Actor], dict[str, Any]]] = {
+    "PancakeHoneypot": _launch_pancake_honeypot,
+    "UsdtPairedToken": _launch_usdt_paired,
+}
+OTHER_CHAIN_QUOTES = {  # what each is paired with
+    "PancakeHoneypot": to_checksum_address(BSC.wrapped_native),
+    "UsdtPairedToken": to_checksum_address(BSC.stablecoins["USDT"]),
+}
+if set(LAUNCHES) != set(ZOO) or set(OTHER_CHAIN_LAUNCHES) != set(ZOO_OTHER_CHAINS) != set(OTHER_CHAIN_QUOTES):
+    raise RuntimeError("every zoo token needs a launch and an expectation")
+
+
+def deploy_zoo_other_chains(rpc_url: str) -> dict[str, dict[str, Any]]:
+    """Launch ZOO_OTHER_CHAINS (needs deploy_dex and, for UsdtPairedToken's buys, seed_stable_pools).
+    Returns {name: {"address", "chain", "pair", "quote", "deployer", "lp"}}. Idempotent."""
+    w3 = _web3(rpc_url)
+    out: dict[str, dict[str, Any]] = {}
+    for name, launch in OTHER_CHAIN_LAUNCHES.items():
+        deployer = zoo_account(f"{name}.deployer")
+        token = create_address(deployer, 0)
+        if len(bytes(w3.eth.get_code(token))) == 0:
+            owner = _Actor(w3, rpc_url, deployer)
+            try:
+                details = launch(owner)
+            finally:
+                owner.close()
+        else:
+            details = {"address": token, "quote": OTHER_CHAIN_QUOTES[name]}
+        net = NETWORKS[Chain(ZOO_OTHER_CHAINS[name]["chain"])]
+        factory = w3.eth.contract(
+            address=to_checksum_address(net.dex.factory), abi=uniswap_abi("UniswapV2Factory")
+        )
+        pair = str(factory.functions.getPair(token, details["quote"]).call())
+        out[name] = {
+            **details,
+            "chain": ZOO_OTHER_CHAINS[name]["chain"],
+            "pair": pair,
+            "deployer": deployer,
+            "lp": ZOO_OTHER_CHAINS[name]["lp"],
+        }
+    return out
+
+
 # --- bad input -------------------------------------------------------------------------------------
 
 EDGE_CASES = {
@@ -512,7 +629,8 @@ def deploy_world(rpc_url: str, out_path: str | Path | None = None) -> dict[str, 
     the zoo (deploy_zoo_detailed). Idempotent. Writes everything as JSON to `out_path` when given:
     the demo keys as before (DemoToken, ScamToken, deployer, chain_id, rpc_url) plus "dex",
     "stable_pools" (devstack.dex.seed_stable_pools: native/USD pools on every network), "edge_cases"
-    (deploy_edge_cases), "zoo" ({name: address}), "zoo_details" and "deploy_seconds".
+    (deploy_edge_cases), "zoo" ({name: address}), "zoo_details", "zoo_other_chains"
+    (deploy_zoo_other_chains: tokens on the local PancakeSwap) and "deploy_seconds".
     """
     timings: dict[str, float] = {}
     started = time.monotonic()
@@ -528,6 +646,9 @@ def deploy_world(rpc_url: str, out_path: str | Path | None = None) -> dict[str, 
     edge = deploy_edge_cases(rpc_url)
     timings["edge_cases"] = time.monotonic() - step
     step = time.monotonic()
+    other = deploy_zoo_other_chains(rpc_url)
+    timings["zoo_other_chains"] = time.monotonic() - step
+    step = time.monotonic()
     details = deploy_zoo_detailed(rpc_url)  # last: TimeDelayedHoneypot's clock starts at its launch
     timings["zoo"] = time.monotonic() - step
     timings["total"] = time.monotonic() - started
@@ -538,6 +659,7 @@ def deploy_world(rpc_url: str, out_path: str | Path | None = None) -> dict[str, 
         "edge_cases": edge,
         "zoo": {name: d["address"] for name, d in details.items()},
         "zoo_details": details,
+        "zoo_other_chains": other,
         "deploy_seconds": {k: round(v, 3) for k, v in timings.items()},
     }
     if out_path is not None:

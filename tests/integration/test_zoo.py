@@ -16,6 +16,7 @@ from devstack.chain import E18, AnvilProcess, load_artifact
 from devstack.dex import uniswap_abi
 from devstack.zoo import DEAD, RETAIL_BUYERS, ROUTER, SELL_WINDOW_S, WETH, ZOO, zoo_account
 from moneygrow.chain.networks import NETWORKS
+from moneygrow.chains import Chain
 
 pytestmark = pytest.mark.chain
 
@@ -75,34 +76,38 @@ def token_contract(w3: Web3, name: str, address: str) -> Any:
     return w3.eth.contract(address=address, abi=load_artifact(ARTEFACT.get(name, name))["abi"])
 
 
-def router(w3: Web3) -> Any:
-    return w3.eth.contract(address=ROUTER, abi=uniswap_abi("UniswapV2Router02"))
+def router(w3: Web3, address: str = ROUTER) -> Any:
+    return w3.eth.contract(address=address, abi=uniswap_abi("UniswapV2Router02"))
 
 
-def buy(w3: Web3, wallet: Wallet, token: str, wei: int = BUY_WEI) -> tuple[bool, float]:
-    """Buy; returns (ok, tax % measured against the router's quote)."""
-    r = router(w3)
-    quoted = r.functions.getAmountsOut(wei, [WETH, token]).call()[-1]
+def buy(
+    w3: Web3, wallet: Wallet, token: str, wei: int = BUY_WEI, via: str = ROUTER, path: list[str] | None = None
+) -> tuple[bool, float]:
+    """Buy with native coin; returns (ok, tax % measured against the router's quote)."""
+    r = router(w3, via)
+    path = path or [WETH, token]
+    quoted = r.functions.getAmountsOut(wei, path).call()[-1]
     erc20 = w3.eth.contract(address=token, abi=uniswap_abi("UniswapV2Pair"))  # any ERC-20 ABI
     before = erc20.functions.balanceOf(wallet.address).call()
-    fn = r.functions.swapExactETHForTokensSupportingFeeOnTransferTokens(
-        0, [WETH, token], wallet.address, DEADLINE
-    )
+    fn = r.functions.swapExactETHForTokensSupportingFeeOnTransferTokens(0, path, wallet.address, DEADLINE)
     if not wallet.send(fn, value=wei):
         return False, 0.0
     got = erc20.functions.balanceOf(wallet.address).call() - before
     return True, 100 * (1 - got / quoted)
 
 
-def sell(w3: Web3, wallet: Wallet, token: str, amount: int) -> tuple[bool, float]:
-    """Sell `amount`; returns (ok, tax % = share of the quoted ETH that did not arrive)."""
-    r = router(w3)
+def sell(
+    w3: Web3, wallet: Wallet, token: str, amount: int, via: str = ROUTER, path: list[str] | None = None
+) -> tuple[bool, float]:
+    """Sell `amount` for native coin; returns (ok, tax % = share of the quoted ETH that did not arrive)."""
+    r = router(w3, via)
+    path = path or [token, WETH]
     erc20 = w3.eth.contract(address=token, abi=uniswap_abi("UniswapV2Pair"))
-    assert wallet.send(erc20.functions.approve(ROUTER, amount))
-    quoted = r.functions.getAmountsOut(amount, [token, WETH]).call()[-1]
+    assert wallet.send(erc20.functions.approve(via, amount))
+    quoted = r.functions.getAmountsOut(amount, path).call()[-1]
     before = w3.eth.get_balance(wallet.address)
     fn = r.functions.swapExactTokensForETHSupportingFeeOnTransferTokens(
-        amount, 0, [token, WETH], wallet.address, DEADLINE
+        amount, 0, path, wallet.address, DEADLINE
     )
     rpc(w3, "anvil_setNextBlockBaseFeePerGas", ["0x0"])  # gas costs nothing: ETH delta = proceeds
     tx_hash = fn.transact({"from": wallet.address, "gas": 3_000_000, "gasPrice": 0})
@@ -321,3 +326,41 @@ def test_edge_cases(world: dict[str, Any], anvil: AnvilProcess) -> None:
     for net in NETWORKS.values():  # no pair on any network's DEX
         factory = w3.eth.contract(address=net.dex.factory, abi=uniswap_abi("UniswapV2Factory"))
         assert int(factory.functions.getPair(edge["no_pair"], net.wrapped_native).call(), 16) == 0
+
+
+# --- tokens on the local PancakeSwap ----------------------------------------------------------------
+
+
+def test_other_chain_tokens_trade_on_pancakeswap(world: dict[str, Any], w3: Web3) -> None:
+    from devstack.zoo import ZOO_OTHER_CHAINS
+
+    bsc = NETWORKS[Chain.BSC]
+    others = world["zoo_other_chains"]
+    assert set(others) == set(ZOO_OTHER_CHAINS)
+    eth_factory = w3.eth.contract(
+        address=NETWORKS[Chain.ETHEREUM].dex.factory, abi=uniswap_abi("UniswapV2Factory")
+    )
+    bsc_factory = w3.eth.contract(address=bsc.dex.factory, abi=uniswap_abi("UniswapV2Factory"))
+    usdt = bsc.stablecoins["USDT"]
+
+    honey = others["PancakeHoneypot"]["address"]
+    assert (
+        bsc_factory.functions.getPair(honey, bsc.wrapped_native).call() == others["PancakeHoneypot"]["pair"]
+    )
+    assert int(eth_factory.functions.getPair(honey, WETH).call(), 16) == 0
+    wallet = Wallet(w3, zoo_account("test.pancake.fresh"))
+    assert buy(w3, wallet, honey, via=bsc.dex.router, path=[bsc.wrapped_native, honey])[0]
+    amount = balance(w3, honey, wallet.address)
+    assert not sell(w3, wallet, honey, amount, via=bsc.dex.router, path=[honey, bsc.wrapped_native])[0]
+    assert send_tokens(w3, wallet, honey, zoo_account("test.pancake.friend"), amount // 2)[0]
+
+    paired = others["UsdtPairedToken"]["address"]
+    assert bsc_factory.functions.getPair(paired, usdt).call() == others["UsdtPairedToken"]["pair"]
+    assert int(bsc_factory.functions.getPair(paired, bsc.wrapped_native).call(), 16) == 0
+    path = [bsc.wrapped_native, usdt, paired]
+    ok, tax = buy(w3, wallet, paired, via=bsc.dex.router, path=path)
+    assert ok and tax == pytest.approx(0, abs=0.01)
+    ok, tax = sell(
+        w3, wallet, paired, balance(w3, paired, wallet.address), via=bsc.dex.router, path=path[::-1]
+    )
+    assert ok and tax == pytest.approx(0, abs=0.1)

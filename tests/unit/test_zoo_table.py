@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from devstack.zoo import FINDING_TYPES, LAUNCHES, ZOO
+from devstack.zoo import FINDING_TYPES, LAUNCHES, ZOO, ZOO_OTHER_CHAINS
+from moneygrow.chain.networks import NETWORKS
+from moneygrow.chains import Chain
 
 ZOO_SOURCES = Path(__file__).resolve().parents[2] / "contracts" / "src" / "zoo"
 
@@ -51,3 +53,12 @@ def test_entry_is_well_formed(name: str) -> None:
 def test_every_finding_type_is_exercised() -> None:
     used = {t for e in ZOO.values() for t in e["expected"]}
     assert used == set(FINDING_TYPES)
+
+
+@pytest.mark.parametrize("name", sorted(ZOO_OTHER_CHAINS))
+def test_other_chain_entry_is_well_formed(name: str) -> None:
+    entry = ZOO_OTHER_CHAINS[name]
+    assert Chain(entry["chain"]) in NETWORKS and entry["chain"] != Chain.ETHEREUM.value
+    assert set(entry["expected"]) | set(entry["allowed"]) <= set(FINDING_TYPES)
+    assert not (entry["critical"] and entry["benign"])
+    assert name not in ZOO
