@@ -112,6 +112,31 @@ def test_risky_table_is_consistent() -> None:
         assert sel == selector(fn.signature) == fn.selector
     cats = {fn.category for fn in RISKY_FUNCTIONS.values()}
     assert {"mint", "blacklist", "pause", "fee", "upgrade", "ownership"} <= cats
+    assert {"whitelist", "trading", "launch", "limit", "balance", "reclaim"} <= cats
+    assert len({fn.selector for fn in RISKY_FUNCTIONS.values()}) == len(RISKY_FUNCTIONS)
+
+
+def test_proxy_slots_are_the_standard_hashes() -> None:
+    from moneygrow.chain import bytecode as bc
+
+    def slot(label: str, minus_one: bool = True) -> int:
+        return int.from_bytes(keccak(text=label), "big") - (1 if minus_one else 0)
+
+    assert slot("eip1967.proxy.admin") == bc.EIP1967_ADMIN_SLOT
+    assert slot("eip1967.proxy.beacon") == bc.EIP1967_BEACON_SLOT
+    assert slot("PROXIABLE", minus_one=False) == bc.EIP1822_PROXIABLE_SLOT
+    assert slot("org.zeppelinos.proxy.implementation", minus_one=False) == bc.ZOS_IMPLEMENTATION_SLOT
+    assert slot("org.zeppelinos.proxy.admin", minus_one=False) == bc.ZOS_ADMIN_SLOT
+
+
+def test_slots_compared_with_the_caller() -> None:
+    from moneygrow.chain.bytecode import slots_compared_with_caller
+
+    # PUSH1 6 SLOAD CALLER EQ: require(stored == msg.sender); PUSH1 7 SLOAD alone: a plain read
+    assert slots_compared_with_caller(bytes.fromhex("6006543314")) == {6}
+    assert slots_compared_with_caller(bytes.fromhex("600754" + "5b" * 30 + "3314")) == set()
+    assert slots_compared_with_caller(bytes.fromhex("5f54331400")) == {0}  # PUSH0 SLOAD
+    assert 3 in slots_compared_with_caller(runtime("ScamToken"))  # onlyOwner reads `owner` (slot 3)
 
 
 def test_eip1967_slot_detection() -> None:

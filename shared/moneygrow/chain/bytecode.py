@@ -186,6 +186,9 @@ _RISKY_SIGNATURES: dict[str, tuple[str, ...]] = {
         "setPaused(bool)",
         "setPause(bool)",
         "setTradingPaused(bool)",
+    ),
+    # Switches that turn trading off again (not just the one-way launch below).
+    "trading": (
         "setTradingEnabled(bool)",
         "setTrading(bool)",
         "setTradingOpen(bool)",

@@ -30,7 +30,21 @@ def check_erc20(ctx: HeuristicContext) -> CheckOutcome:
     meta = ctx.meta
     missing = bc.missing_erc20_functions(ctx.all_selectors)
     out: list[Finding] = []
-    if missing:
+    unanswered = len(meta["failed"]) >= 3 and meta["total_supply"] is None
+    if unanswered and len(missing) < 3:
+        # The selectors look like an ERC-20 (e.g. a factory embedding its pairs' code) but the
+        # contract does not answer the calls: it is not a token.
+        out.append(
+            Finding(
+                type="not_erc20",
+                score=70,
+                severity=Severity.HIGH,
+                reason="The contract does not answer the standard ERC-20 calls (totalSupply, name, symbol, "
+                "decimals): it is not a token, or not one that wallets and exchanges can handle.",
+                evidence={"failed_calls": meta["failed"], "missing": missing},
+            )
+        )
+    elif missing:
         out.append(
             Finding(
                 type="not_erc20",

@@ -31,63 +31,63 @@ from moneygrow.heuristics.registry import (
 )
 from moneygrow.models import Finding, Severity
 
-# category -> (finding type, score/severity while an owner holds the power, plain-words reason)
-POWERS: dict[str, tuple[str, int, Severity, str]] = {
-    "mint": (
-        "owner_can_mint",
+# finding type -> (risky-function categories, score/severity while an owner holds the power, reason)
+POWERS: dict[str, tuple[tuple[str, ...], int, Severity, str]] = {
+    "owner_can_mint": (
+        ("mint",),
         80,
         Severity.HIGH,
         "The contract has a mint function: new tokens can be created at will, diluting every holder.",
     ),
-    "blacklist": (
-        "owner_can_blacklist",
+    "owner_can_blacklist": (
+        ("blacklist", "whitelist"),
         80,
         Severity.HIGH,
-        "The contract can blacklist addresses, which stops them from transferring or selling their tokens.",
+        "The contract can blacklist addresses or keep an allow-list of who may trade, which stops "
+        "holders from transferring or selling their tokens.",
     ),
-    "balance": (
-        "owner_can_change_balances",
+    "owner_can_change_balances": (
+        ("balance",),
         80,
         Severity.HIGH,
         "The contract has functions that change or burn other holders' balances directly.",
     ),
-    "fee": (
-        "owner_can_set_fees",
+    "owner_can_set_fees": (
+        ("fee",),
         60,
         Severity.MEDIUM,
         "Transfer or sell taxes (or who pays them) can be changed after launch, up to making selling "
         "pointless.",
     ),
-    "pause": (
-        "owner_can_pause_trading",
+    "owner_can_pause_trading": (
+        ("pause",),
         55,
         Severity.MEDIUM,
-        "Trading can be paused or switched off, freezing everyone's tokens.",
+        "Transfers can be paused, freezing everyone's tokens.",
     ),
-    "whitelist": (
-        "owner_can_whitelist",
-        50,
+    "trading_toggle": (
+        ("trading",),
+        55,
         Severity.MEDIUM,
-        "The contract keeps an allow-list the owner edits; tokens that let only listed wallets trade or "
-        "sell are honeypots.",
+        "Trading can be switched off again after launch, which blocks selling for everyone not exempted.",
     ),
-    "limit": (
-        "owner_can_limit_transfers",
+    "owner_can_limit_transfers": (
+        ("limit",),
         40,
         Severity.MEDIUM,
         "Transaction or wallet limits (or cooldowns) can be changed, which can block large sells or all of "
         "them when set to zero.",
     ),
-    "upgrade": (
-        "upgradeable",
+    "upgradeable": (
+        ("upgrade",),
         75,
         Severity.HIGH,
         "The contract can be upgraded: its rules can be replaced with any other code.",
     ),
 }
 RENOUNCED_FACTOR = 0.5  # a power nobody can call any more still deserves a mention (other roles may exist)
-DANGEROUS = frozenset(POWERS) - {"upgrade"}
-TOOLKIT_STOPPERS = frozenset({"blacklist", "fee", "pause", "whitelist", "balance"})
+DANGEROUS = frozenset(c for cats, *_ in POWERS.values() for c in cats) - {"upgrade"}
+TOOLKIT_STOPPERS = frozenset({"blacklist", "fee", "pause", "trading", "whitelist", "balance"})
 
 # Getters that name a privileged account other than owner(); probed in the first batch.
 ADMIN_GETTERS = (
@@ -111,7 +111,8 @@ _ABI_NAME_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("blacklist", re.compile(r"black|bots?$|setbot|antisnipe|antibot|sniper|freeze|blocklist", re.I)),
     ("whitelist", re.compile(r"white|allowlist|setallowed", re.I)),
     ("balance", re.compile(r"setbalance|rebase|clawback|forcetransfer|admintransfer|adminburn", re.I)),
-    ("pause", re.compile(r"pause|settrading|tradingstatus|stoptrading|disabletrading", re.I)),
+    ("pause", re.compile(r"pause", re.I)),
+    ("trading", re.compile(r"settrading|tradingstatus|stoptrading|disabletrading", re.I)),
     ("launch", re.compile(r"enabletrading|opentrading|starttrading|^launch$", re.I)),
     ("fee", re.compile(r"fee|tax", re.I)),
     ("limit", re.compile(r"max(tx|wallet|transaction|sell|buy)|limit|cooldown|transferdelay", re.I)),
@@ -262,8 +263,8 @@ def power_findings(
 ) -> list[Finding]:
     out: list[Finding] = []
     renounced = owner is not None and is_burn(owner) and not hidden
-    for category, (ftype, score, severity, reason) in POWERS.items():
-        sigs = risky.get(category)
+    for ftype, (categories, score, severity, reason) in POWERS.items():
+        sigs = [s for c in categories for s in risky.get(c, [])]
         if not sigs:
             continue
         evidence: dict[str, Any] = {"functions": sigs, "owner": owner}
