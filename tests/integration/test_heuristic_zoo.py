@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import requests
 
-from devstack.zoo import ZOO
+from devstack.zoo import ZOO, ZOO_OTHER_CHAINS
 from moneygrow.agents import heuristic
 from moneygrow.agents.runner import AgentDeps
 from moneygrow.chain.reader import ChainReader
@@ -52,10 +52,10 @@ class CountingReader(ChainReader):
         return super()._with_failover(op)
 
 
-def analyse(url: str, address: str) -> tuple[AgentResult, int, float]:
+def analyse(url: str, address: str, chain: Chain = Chain.ETHEREUM) -> tuple[AgentResult, int, float]:
     reader = CountingReader([url], timeout_s=5)
     deps = AgentDeps(settings=Settings(), chain=lambda _c: reader, models=None)  # type: ignore[arg-type]
-    task = AnalysisTask(task_id="t", user_id="u", token_address=address, chain=Chain.ETHEREUM)
+    task = AnalysisTask(task_id="t", user_id="u", token_address=address, chain=chain)
     started = time.perf_counter()
     result = heuristic.analyse(task, deps)
     return result, reader.round_trips, time.perf_counter() - started
@@ -192,3 +192,24 @@ def test_bad_input_is_never_silently_safe(world: dict[str, Any], anvil: Any, cas
     else:
         assert found["no_liquidity"].severity is Severity.MEDIUM
         assert result.data["liquidity"]["pairs"] == []
+
+
+def test_tokens_on_the_local_pancakeswap(world: dict[str, Any], anvil: Any) -> None:
+    other = world.get("zoo_other_chains")
+    if not other:
+        pytest.skip("world has no tokens on other chains")
+    for name, spec in ZOO_OTHER_CHAINS.items():
+        details = other[name]
+        result, trips, _ = analyse(anvil.url, details["address"], Chain(spec["chain"]))
+        found = {f.type: f for f in result.findings}
+        assert trips <= MAX_STATIC_ROUND_TRIPS and result.status is AgentStatus.OK, name
+        assert (found.keys() & STATIC_TYPES) <= set(spec["expected"]) | set(spec["allowed"]), name
+        liq = result.data["liquidity"]
+        assert liq["dex"] == "PancakeSwap V2" and liq["main_pair"] == details["pair"], name
+        if spec["benign"]:
+            assert not [f for f in result.findings if f.severity in SEVERE], (name, found)
+        if name == "UsdtPairedToken":  # valued from the stablecoin pair itself: 2 x $30,000
+            assert [p["quote"] for p in liq["pairs"]] == ["USDT"]
+            assert liq["liquidity_usd"] == pytest.approx(60_000, rel=0.05)
+        if name == "PancakeHoneypot":
+            assert "owner_can_blacklist" in found and "lp_not_locked" in found

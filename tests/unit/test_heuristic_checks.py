@@ -87,6 +87,7 @@ class FakeChain:
         self.calls: dict[tuple[str, str], Handler] = {}
         self.logs: list[dict[str, Any]] = []
         self.block = 100
+        self.max_log_span: int | None = None
         self.round_trips = 0
         self.requests = 0
 
@@ -133,14 +134,17 @@ class FakeChain:
         return [self._answer(m, p) for m, p in calls]
 
     def _answer(self, method: str, params: list[Any]) -> dict[str, Any]:
-        if method == "eth_blockNumber":
-            return {"result": hex(self.block)}
+        if method == "eth_getBlockByNumber":
+            return {"result": {"number": hex(self.block), "timestamp": hex(1_700_000_000)}}
         if method == "eth_getCode":
             return {"result": "0x" + self.code.get(params[0].lower(), b"").hex()}
         if method == "eth_getStorageAt":
             value = self.storage.get((params[0].lower(), int(params[1], 16)), b"")
             return {"result": "0x" + value.rjust(32, b"\0").hex()}
         if method == "eth_getLogs":
+            span = int(params[0]["toBlock"], 16) - int(params[0]["fromBlock"], 16)
+            if self.max_log_span is not None and span > self.max_log_span:
+                return {"error": {"code": -32005, "message": "query returned more than 10000 results"}}
             return {"result": self.logs}
         if method == "eth_call":
             to, data = params[0]["to"].lower(), bytes.fromhex(params[0]["data"][2:])
@@ -309,6 +313,17 @@ def test_admin_getter_that_still_names_someone_is_a_hidden_owner() -> None:
     found = types(run(chain))
     assert found["hidden_owner"].severity is Severity.CRITICAL
     assert "operator() still returns" in found["hidden_owner"].reason
+
+
+def test_an_access_control_admin_without_owner_is_a_live_power_not_a_hidden_owner() -> None:
+    chain = FakeChain()
+    chain.token(extra=("mint(address,uint256)", "getRoleMember(bytes32,uint256)"))
+    chain.on(TOKEN, "getRoleMember(bytes32,uint256)", word(ALICE))
+    result = run(chain)
+    found = types(result)
+    assert "hidden_owner" not in found and result.data["owner_powers_live"] is True
+    assert found["owner_can_mint"].severity is Severity.HIGH
+    assert f"getRoleMember(DEFAULT_ADMIN_ROLE,0) still returns {ALICE}" in found["owner_can_mint"].reason
 
 
 def test_previous_owner_in_a_caller_checked_slot_is_a_hidden_owner() -> None:
@@ -593,6 +608,22 @@ def test_a_live_owner_with_most_of_the_supply_is_high_and_concentration_is_repor
     found = types(run(chain))
     assert found["owner_holds_supply"].severity is Severity.HIGH
     assert found["holder_concentration"].severity is Severity.MEDIUM
+
+
+def test_a_node_refusing_the_log_range_gets_one_smaller_retry() -> None:
+    chain = FakeChain()
+    chain.block, chain.max_log_span = 10_000_000, 5_000
+    chain.token()
+    chain.transfer_log(ZERO_ADDRESS, ALICE, SUPPLY)
+    chain.balances(TOKEN, {ALICE: SUPPLY})
+    result = run(chain)
+    assert result.data["holders_window"]["from_block"] == 10_000_000 - 2_000
+    assert result.data["top_holders"][0]["address"] == ALICE
+
+    chain.max_log_span = 100  # refuses even the retry: a named gap, DEGRADED
+    result = run(chain)
+    assert result.status is AgentStatus.DEGRADED
+    assert any("Transfer logs unavailable" in g for g in result.gaps)
 
 
 def test_partial_log_window_is_named() -> None:

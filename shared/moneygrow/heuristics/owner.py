@@ -271,8 +271,10 @@ def power_findings(
         if renounced:
             score, severity = int(score * RENOUNCED_FACTOR), Severity.LOW if score < 70 else Severity.MEDIUM
             reason += " Ownership is renounced, so an owner-only version of it can no longer be called."
-        elif hidden:
+        elif hidden and owner is not None:
             reason += " Ownership looks renounced but can be taken back, so treat this power as live."
+        elif hidden:
+            reason += f" There is no owner() but an admin remains: {'; '.join(hidden)}."
         elif powers_live:
             reason += f" The owner {owner} still controls the contract."
         out.append(Finding(type=ftype, score=score, severity=severity, reason=reason, evidence=evidence))
@@ -315,6 +317,10 @@ def _hidden_owner_findings(
             )
         ]
     if not hidden:
+        return []
+    if owner is None and not risky.get("reclaim"):
+        # No owner() at all: an admin role (AccessControl, operator...) is how such tokens are run,
+        # not a disguise. Its powers are reported as live by power_findings.
         return []
     powers = sorted(DANGEROUS & risky.keys())
     looks = "renounced" if owner is not None else "ownerless (no owner() function)"

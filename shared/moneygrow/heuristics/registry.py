@@ -48,6 +48,7 @@ DEAD_ADDRESS = "0x000000000000000000000000000000000000dEaD"
 # Transfer/OwnershipTransferred logs are read over at most this many recent blocks: public nodes cap
 # eth_getLogs ranges, so without an explorer the history (holders, former owners) may be partial.
 LOG_BLOCK_RANGE = 50_000
+LOG_BLOCK_RANGE_RETRY = 2_000  # one retry with this window when the node refuses the first one
 TRANSFER_TOPIC = "0x" + keccak(text="Transfer(address,address,uint256)").hex()
 OWNERSHIP_TOPIC = "0x" + keccak(text="OwnershipTransferred(address,address)").hex()
 BURN_ADDRESSES = frozenset({ZERO_ADDRESS, DEAD_ADDRESS, "0x0000000000000000000000000000000000000001"})
@@ -227,7 +228,7 @@ class HeuristicContext:
         a = self.address
         reads: dict[str, Read] = {
             "code": get_code(a),
-            "block": Read("eth_blockNumber", []),
+            "block": Read("eth_getBlockByNumber", ["latest", False]),
             "owner": eth_call(a, "owner()"),
             "getOwner": eth_call(a, "getOwner()"),
         }
@@ -254,8 +255,14 @@ class HeuristicContext:
         return self.memo("code", lambda: as_bytes("eth_getCode", self.pre("code")))
 
     @property
+    def block(self) -> dict[str, Any]:
+        """The latest block header (number, timestamp, baseFeePerGas, ...), read in the first batch:
+        every read of the analysis is pinned to "latest", and the simulation can reuse it."""
+        return self.memo("block_header", lambda: dict(self.pre("block").get("result") or {}))
+
+    @property
     def block_number(self) -> int:
-        return self.memo("block", lambda: int(str(self.pre("block").get("result") or "0x0"), 16))
+        return int(str(self.block.get("number") or "0x0"), 16)
 
     @property
     def selectors(self) -> set[str]:
@@ -323,9 +330,9 @@ class HeuristicContext:
     def logs(self) -> TokenLogs:
         """Transfer + OwnershipTransferred logs of the last LOG_BLOCK_RANGE blocks (one eth_getLogs)."""
 
-        def compute() -> TokenLogs:
+        def fetch(span: int) -> TokenLogs:
             to_block = self.block_number
-            out = TokenLogs(max(0, to_block - LOG_BLOCK_RANGE), to_block)
+            out = TokenLogs(max(0, to_block - span), to_block)
             flt = {
                 "address": self.address,
                 "fromBlock": hex(out.from_block),
@@ -339,6 +346,12 @@ class HeuristicContext:
             for entry in response.get("result") or []:
                 _add_log(out, entry)
             return out
+
+        def compute() -> TokenLogs:
+            logs = fetch(LOG_BLOCK_RANGE)
+            if logs.error is not None and logs.to_block - logs.from_block > LOG_BLOCK_RANGE_RETRY:
+                logs = fetch(LOG_BLOCK_RANGE_RETRY)  # a busy token or a node with a tighter cap
+            return logs
 
         return self.memo("logs", compute)
 
