@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from devstack.aws import LocalAws, load_template, server_url, start_server, synth
-from devstack.chain import deploy_demo_tokens, start_anvil, write_smart_money_wallets
+from devstack.chain import start_anvil, write_smart_money_wallets
+from devstack.zoo import deploy_world
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL_CACHE = ROOT / ".local" / "models"
@@ -63,13 +64,16 @@ def _publish_model(bucket: str) -> str:
     return f"model {bundle['version']} published to s3://{bucket}"
 
 
-def _banner(api: str, world: dict[str, str], model_note: str) -> str:
+def _banner(api: str, world: dict[str, Any], model_note: str) -> str:
+    zoo = "\n".join(f"               {name:20} {address}" for name, address in world.get("zoo", {}).items())
     return f"""
 MoneyGrow is running locally.
   API          {api}   (OpenAPI UI: {api}/docs)
   chain        {world["rpc_url"]} (anvil, chain id {world["chain_id"]})
   demo tokens  DemoToken {world["DemoToken"]}
                ScamToken {world["ScamToken"]}
+  token zoo    (launched on the local Uniswap V2 at its mainnet addresses; see devstack/zoo.py)
+{zoo}
   ML           {model_note}
 
 Try it:
@@ -87,11 +91,11 @@ Ctrl-C to stop.
 
 
 @contextlib.contextmanager
-def local_stack(args: argparse.Namespace) -> Iterator[tuple[dict[str, str], str]]:
+def local_stack(args: argparse.Namespace) -> Iterator[tuple[dict[str, Any], str]]:
     state = Path(args.state_dir).resolve()
     state.mkdir(parents=True, exist_ok=True)
     with start_anvil(args.anvil_port) as anvil:
-        world = deploy_demo_tokens(anvil.url, state / "chain.json")
+        world = deploy_world(anvil.url, state / "chain.json")
         wallets = state / "smart_money.csv"
         write_smart_money_wallets(anvil.url, wallets)
         template = load_template(synth(ROOT / "cdk.out"))
