@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import respx
 from eth_abi.abi import encode
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
@@ -261,7 +262,8 @@ def test_an_explorer_that_does_not_answer_degrades_the_result() -> None:
     result = run(chain, Providers(explorer=Down()))
     assert result.status is AgentStatus.DEGRADED
     assert any("verified source" in g for g in result.gaps)
-    assert any("top holders" in g for g in result.gaps)
+    assert any("no holder list" in g for g in result.gaps)  # named; the logs fallback ran
+    assert result.data["holders_source"] == "transfer_logs"
 
 
 # --- owner powers --------------------------------------------------------------------------------------
@@ -676,3 +678,40 @@ def test_topics_are_the_standard_events() -> None:
     assert "0x" + keccak(text="Transfer(address,address,uint256)").hex() == TRANSFER_TOPIC
     assert TRANSFER_TOPIC.startswith("0xddf252ad")
     assert OWNERSHIP_TOPIC.startswith("0x8be0079c")
+
+
+# --- with the real Etherscan adapter over recorded responses -----------------------------------------
+
+
+@respx.mock
+def test_with_the_etherscan_adapter_over_recorded_responses() -> None:
+    from moneygrow.adapters.etherscan import EtherscanExplorer
+    from moneygrow.adapters.http import CircuitBreaker, JsonClient
+    from tests.fixtures.http.recorded import response
+
+    api = NET.explorer_api
+    for name, fixture in (
+        ("getsourcecode", "getsourcecode_verified"),
+        ("getcontractcreation", "getcontractcreation"),
+        ("tokenholderlist", "tokenholderlist"),
+        ("tokensupply", "tokensupply"),
+    ):
+        respx.get(api, params={"action": name}).mock(return_value=response("etherscan", fixture))
+    client = JsonClient(
+        "etherscan", breaker=CircuitBreaker("etherscan", 5), sleep=lambda _s: None, max_attempts=1
+    )
+    explorer = EtherscanExplorer(client, "TESTKEY0123456789ABCDEFGHIJKLMNOP")
+
+    chain = FakeChain()
+    chain.token(owner=OWNER)  # the dispatcher has no mint: only the verified ABI reveals it
+    chain.balances(TOKEN, {OWNER: SUPPLY // 2})
+    result = run(chain, Providers(explorer=explorer))
+    found = types(result)
+    assert result.data["abi_checked"] is True and result.data["verified_source"] is True
+    assert result.data["contract_name"] == "MintableToken"
+    assert found["owner_can_mint"].evidence["functions"] == ["mint(address,uint256)"]
+    assert result.data["creator"] == to_checksum_address("0x00c5e04176d95a286fcce0e68c683ca0bfec8454")
+    assert result.data["created_at"].startswith("2017-07-04") and "new_contract" not in found
+    assert result.data["holders_source"] == "explorer"
+    assert ZERO_ADDRESS not in {h["address"] for h in result.data["top_holders"]}
+    assert result.status is AgentStatus.OK and result.gaps == []
