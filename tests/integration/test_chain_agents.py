@@ -5,6 +5,7 @@ Needs `npm ci --prefix contracts`; the `anvil`/`demo_tokens` fixtures come from 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -43,6 +44,16 @@ def rpc(url: str, method: str, params: list[Any]) -> Any:
     ).json()
     assert "error" not in body, body
     return body["result"]
+
+
+def receipt(url: str, tx: str) -> dict[str, Any]:
+    """anvil mines right away but may answer the receipt a moment later."""
+    for _ in range(100):
+        found = rpc(url, "eth_getTransactionReceipt", [tx])
+        if found is not None:
+            return dict(found)
+        time.sleep(0.05)
+    raise AssertionError(f"no receipt for {tx}")
 
 
 @pytest.fixture
@@ -161,7 +172,7 @@ def test_renouncing_ownership_lowers_the_scam_tokens_findings(
     # transferOwnership(address(0)) - this token lets the owner give ownership away to nobody
     data = "0xf2fde38b" + "0" * 64
     tx = rpc(snapshot, "eth_sendTransaction", [{"from": deployer, "to": scam, "data": data}])
-    assert rpc(snapshot, "eth_getTransactionReceipt", [tx])["status"] == "0x1"
+    assert receipt(snapshot, tx)["status"] == "0x1"
     result = heuristic.analyse(task(scam), chain_deps)
     assert result.data["ownership_renounced"] is True
     by_type = {f.type: f for f in result.findings}

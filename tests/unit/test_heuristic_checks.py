@@ -89,6 +89,7 @@ class FakeChain:
         self.logs: list[dict[str, Any]] = []
         self.block = 100
         self.max_log_span: int | None = None
+        self.blocks_seen: set[str] = set()
         self.round_trips = 0
         self.requests = 0
 
@@ -132,6 +133,9 @@ class FakeChain:
     def _batch(self, calls: list[tuple[str, list[Any]]]) -> list[dict[str, Any]]:
         self.round_trips += 1
         self.requests += len(calls)
+        self.blocks_seen.update(
+            p[-1] for m, p in calls if m in ("eth_call", "eth_getCode", "eth_getStorageAt")
+        )
         return [self._answer(m, p) for m, p in calls]
 
     def _answer(self, method: str, params: list[Any]) -> dict[str, Any]:
@@ -590,6 +594,10 @@ def test_holders_from_transfer_logs_leave_out_the_pair_and_burn_addresses() -> N
         if who != OWNER:
             chain.transfer_log(OWNER, who, amount, block=2)
     result = run(chain)
+    assert chain.round_trips == 4 and chain.blocks_seen == {
+        "latest",
+        hex(chain.block),
+    }  # pinned after batch 1
     data = result.data
     assert data["holders_source"] == "transfer_logs" and data["holders_window"]["complete"] is True
     assert [h["address"] for h in data["top_holders"]] == [OWNER, ALICE]

@@ -190,6 +190,8 @@ def register(name: str, prefetch: Prefetch | None = None) -> Callable[[CheckFn],
     return add
 
 
+_PINNABLE = frozenset({"eth_call", "eth_getCode", "eth_getStorageAt"})
+
 _ERC20_FIELDS = {
     "name": "name()",
     "symbol": "symbol()",
@@ -219,8 +221,17 @@ class HeuristicContext:
         if not reads:
             return {}
         keys = list(reads)
-        responses = self.reader._batch([(reads[k].method, reads[k].params) for k in keys])
+        responses = self.reader._batch([(reads[k].method, self._pinned(reads[k])) for k in keys])
         return dict(zip(keys, responses, strict=True))
+
+    def _pinned(self, read: Read) -> list[Any]:
+        """After the first batch, "latest" means the block it saw: every later read sees the same
+        state even if a block lands in between."""
+        number = (self._pre.get("block") or {}).get("result") or {}
+        pinned = number.get("number") if isinstance(number, dict) else None
+        if pinned and read.method in _PINNABLE and read.params and read.params[-1] == "latest":
+            return [*read.params[:-1], pinned]
+        return read.params
 
     def prefetch(self, checks: list[Check]) -> None:
         """The first round trip: the token's code, metadata and owner, and every check's
