@@ -50,6 +50,19 @@ class Settings(BaseSettings):
     http_max_attempts: int = 3
     breaker_failure_threshold: int = 5
     breaker_reset_s: float = 30.0
+    # Security and abuse resistance (moneygrow.ratelimit, moneygrow.adapters.apigateway, the API's headers).
+    # JSON {"free": "<usage plan id>", "pro": "<id>"}: API keys are registered in their tier's usage plan.
+    # Empty (local dev): no API Gateway, the registration is skipped.
+    usage_plan_ids: str = ""
+    # Comma-separated browser origins allowed by CORS; empty: no cross-origin access at all.
+    cors_origins: str = ""
+    rate_limit_enabled: bool = True
+    # Requests per minute per caller (JWT user or API key) by tier; unknown tiers get the free limit.
+    rate_limit_free_per_min: int = 600
+    rate_limit_pro_per_min: int = 3000
+    # Brute force: login/register/refresh per client IP per minute, login/register per account per 15 min.
+    rate_limit_auth_ip_per_min: int = 30
+    rate_limit_auth_account_per_15min: int = 10
 
 
 @lru_cache(maxsize=1)

@@ -12,7 +12,7 @@ from moneygrow.chains import Chain
 from moneygrow.models import AnalysisStatus
 from moneygrow.store.base import ActiveTaskExists, EmailTaken, InvalidCursor, Store
 from moneygrow.store.memory import MemoryStore
-from moneygrow.store.records import Analysis, ApiKey, User
+from moneygrow.store.records import Analysis, ApiKey, RefreshFamily, User
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 ADDR = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
@@ -142,3 +142,74 @@ def test_active_task_claim_is_exclusive_until_released(store: Store) -> None:
 def test_expired_claim_counts_as_free(store: Store) -> None:
     store.claim_active_task("u1", Chain.ETHEREUM, ADDR, "t1", -1)
     store.claim_active_task("u1", Chain.ETHEREUM, ADDR, "t2", 60)
+
+
+def test_user_tier_defaults_to_free_and_round_trips(store: Store) -> None:
+    store.create_user(_user("u1", "a@x.io"))
+    store.create_user(User(user_id="u2", email="b@x.io", password_hash="h", created_at=T0, tier="pro"))
+    u1, u2 = store.get_user("u1"), store.get_user_by_email("b@x.io")
+    assert u1 is not None and u1.tier == "free"
+    assert u2 is not None and u2.tier == "pro"
+
+
+def test_api_key_scopes_expiry_tier_and_get_by_owner(store: Store) -> None:
+    key = ApiKey(
+        key_id="a" * 16,
+        user_id="u1",
+        name="ci",
+        prefix="mg_aaaa",
+        key_hash="hash-a",
+        created_at=T0,
+        scopes=["read"],
+        expires_at=T0 + timedelta(days=30),
+        tier="pro",
+        gateway_key_id="gw123",
+    )
+    store.put_api_key(key)
+    assert store.get_api_key("u1", "a" * 16) == key
+    assert store.get_api_key_by_hash("hash-a") == key
+    assert store.get_api_key("u2", "a" * 16) is None  # another user's key id finds nothing
+    assert store.get_api_key("u1", "b" * 16) is None
+    plain = ApiKey(key_id="c" * 16, user_id="u1", name="n", prefix="p", key_hash="hash-c", created_at=T0)
+    store.put_api_key(plain)
+    got = store.get_api_key("u1", "c" * 16)
+    assert got is not None and got.scopes == ["read", "analyze"] and got.expires_at is None
+    assert got.tier == "free" and got.gateway_key_id is None
+
+
+def test_refresh_family_rotates_once_per_token_and_revokes(store: Store) -> None:
+    fam = RefreshFamily(
+        family_id="f1", user_id="u1", current_jti="j1", created_at=T0, expires_at=T0 + timedelta(days=7)
+    )
+    store.put_refresh_family(fam)
+    assert store.get_refresh_family("f1") == fam
+    assert store.get_refresh_family("nope") is None
+    later = T0 + timedelta(days=8)
+    assert store.rotate_refresh_family("f1", "j1", "j2", later) is True
+    assert store.rotate_refresh_family("f1", "j1", "j3", later) is False  # j1 was used already
+    got = store.get_refresh_family("f1")
+    assert got is not None and got.current_jti == "j2" and got.expires_at == later and not got.revoked
+    assert store.rotate_refresh_family("missing", "j1", "j2", later) is False
+    store.revoke_refresh_family("f1")
+    store.revoke_refresh_family("missing")  # no error
+    revoked = store.get_refresh_family("f1")
+    assert revoked is not None and revoked.revoked
+    assert store.rotate_refresh_family("f1", "j2", "j4", later) is False  # a revoked family is dead
+
+
+def test_counters_are_atomic_and_independent(store: Store) -> None:
+    import threading
+
+    assert store.incr_counter("user:u1#100", 2_000_000_000) == 1
+    assert store.incr_counter("user:u1#100", 2_000_000_000) == 2
+    assert store.incr_counter("user:u2#100", 2_000_000_000) == 1
+    if isinstance(store, MemoryStore):  # moto's backend is not thread-safe; DynamoDB's ADD is atomic
+        threads = [
+            threading.Thread(target=lambda: [store.incr_counter("c", 2_000_000_000) for _ in range(50)])
+            for _ in range(4)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert store.incr_counter("c", 2_000_000_000) == 201

@@ -7,6 +7,7 @@ cannot be brute-forced, and lookups must be fast on every request.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 
@@ -33,3 +34,8 @@ def generate_key() -> NewKey:
 
 def looks_like_key(value: str) -> bool:
     return value.startswith(PREFIX) and 40 <= len(value) <= 100
+
+
+def matches(plaintext: str, key_hash: str) -> bool:
+    """Constant-time check that a presented key is the one a stored hash belongs to."""
+    return hmac.compare_digest(hash_key(plaintext).encode(), key_hash.encode())

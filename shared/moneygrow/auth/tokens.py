@@ -22,6 +22,16 @@ class TokenPair:
     refresh_token: str
     expires_in: int
     token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
+    family_id: str = ""  # the refresh-token family (one per login)
+    refresh_jti: str = ""  # the id of this refresh token within its family
+    refresh_expires_at: int = 0  # epoch seconds
+
+
+@dataclass(frozen=True)
+class RefreshClaims:
+    user_id: str
+    family_id: str
+    jti: str
 
 
 class TokenIssuer:
@@ -31,25 +41,48 @@ class TokenIssuer:
         self._secret = secret
         self._ttl: dict[TokenType, int] = {"access": access_ttl_s, "refresh": refresh_ttl_s}
 
-    def _encode(self, user_id: str, kind: TokenType) -> str:
-        now = int(time.time())
+    @property
+    def refresh_ttl_s(self) -> int:
+        return self._ttl["refresh"]
+
+    def _encode(self, user_id: str, kind: TokenType, now: int, jti: str, family_id: str) -> str:
         claims: dict[str, Any] = {
             "sub": user_id,
             "typ": kind,
             "iat": now,
             "exp": now + self._ttl[kind],
             "iss": _ISSUER,
-            "jti": secrets.token_urlsafe(12),
+            "jti": jti,
+            "fam": family_id,
         }
         return jwt.encode(claims, self._secret, algorithm=_ALGORITHM)
 
-    def issue(self, user_id: str) -> TokenPair:
+    def issue(self, user_id: str, family_id: str | None = None) -> TokenPair:
+        """A new access + refresh pair; a new refresh family unless one is being rotated."""
+        now = int(time.time())
+        family = family_id or secrets.token_hex(16)
+        refresh_jti = secrets.token_urlsafe(16)
         return TokenPair(
-            self._encode(user_id, "access"), self._encode(user_id, "refresh"), self._ttl["access"]
+            access_token=self._encode(user_id, "access", now, secrets.token_urlsafe(12), family),
+            refresh_token=self._encode(user_id, "refresh", now, refresh_jti, family),
+            expires_in=self._ttl["access"],
+            family_id=family,
+            refresh_jti=refresh_jti,
+            refresh_expires_at=now + self._ttl["refresh"],
         )
+
+    def verify_refresh(self, token: str) -> RefreshClaims:
+        claims = self._decode(token, "refresh")
+        family, jti = claims.get("fam"), claims.get("jti")
+        if not isinstance(family, str) or not isinstance(jti, str) or not family or not jti:
+            raise Unauthorized("token is not valid")
+        return RefreshClaims(str(claims["sub"]), family, jti)
 
     def verify(self, token: str, kind: TokenType) -> str:
         """Return the user id of a valid token of the given kind, else raise Unauthorized."""
+        return str(self._decode(token, kind)["sub"])
+
+    def _decode(self, token: str, kind: TokenType) -> dict[str, Any]:
         try:
             claims = jwt.decode(
                 token,
@@ -64,4 +97,4 @@ class TokenIssuer:
             raise Unauthorized("token is not valid") from exc
         if claims.get("typ") != kind:
             raise Unauthorized(f"an {kind} token is required")
-        return str(claims["sub"])
+        return dict(claims)

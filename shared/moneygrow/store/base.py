@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
 from moneygrow.chains import Chain
-from moneygrow.store.records import Analysis, ApiKey, User
+from moneygrow.store.records import Analysis, ApiKey, RefreshFamily, User
 
 T = TypeVar("T")
 
@@ -46,6 +46,20 @@ class Store(Protocol):
     def list_api_keys(self, user_id: str, limit: int, cursor: str | None) -> Page[ApiKey]: ...
     def delete_api_key(self, user_id: str, key_id: str) -> bool: ...
     def touch_api_key(self, user_id: str, key_id: str, when: datetime) -> None: ...
+    def get_api_key(self, user_id: str, key_id: str) -> ApiKey | None: ...
+
+    # refresh-token families (rotation and reuse detection)
+    def put_refresh_family(self, family: RefreshFamily) -> None: ...
+    def get_refresh_family(self, family_id: str) -> RefreshFamily | None: ...
+    def rotate_refresh_family(
+        self, family_id: str, expected_jti: str, new_jti: str, expires_at: datetime
+    ) -> bool: ...  # atomically: only when current_jti == expected_jti and not revoked
+    def revoke_refresh_family(self, family_id: str) -> None: ...
+
+    # rate limiting
+    def incr_counter(self, key: str, expires_at: int) -> int: ...  # atomic +1, returns the new count;
+
+    # the counter disappears after expires_at (epoch seconds)
 
     # analyses
     def claim_active_task(

@@ -6,6 +6,11 @@ Items (pk / sk / gsi1pk / gsi1sk):
 - API key             USER#<uid>      / APIKEY#<key_id>      gsi1: APIKEYHASH#<sha256> / APIKEY
 - running-task lock   USER#<uid>      / ACTIVE#<chain>#<addr> (task_id, expires_at TTL)
 - analysis            ANALYSIS#<tid>  / ANALYSIS             gsi1: USER#<uid>#ANALYSES / <created iso>#<tid>
+- refresh family      REFRESH#<fid>   / FAMILY               (user_id, current_jti, revoked, expires_at TTL)
+- rate-limit counter  RATE#<bucket>#<window start> / COUNTER (hits, expires_at TTL)
+
+An API key's own expiry is `valid_until`, not the table's TTL attribute: an expired key is refused by
+the app but stays listed (and revocable, which also removes it from API Gateway).
 
 Access patterns: user by id / by email, key by hash (gsi1), keys of a user (pk query),
 analysis by task id, analyses of a user newest first (gsi1 query, descending).
@@ -19,6 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.attributes import (
+    BooleanAttribute,
     DiscriminatorAttribute,
     JSONAttribute,
     NumberAttribute,
@@ -26,7 +32,7 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 from pynamodb.connection import Connection
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
@@ -34,7 +40,7 @@ from pynamodb.transactions import TransactWrite
 from moneygrow.chains import Chain
 from moneygrow.models import AnalysisStatus
 from moneygrow.store.base import ActiveTaskExists, EmailTaken, InvalidCursor, Page
-from moneygrow.store.records import Analysis, ApiKey, User
+from moneygrow.store.records import Analysis, ApiKey, RefreshFamily, User
 
 
 class Gsi1(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
@@ -64,6 +70,7 @@ class UserItem(Item, discriminator="user"):
     email = UnicodeAttribute()
     password_hash = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
+    tier = UnicodeAttribute(null=True)
 
 
 class EmailItem(Item, discriminator="email"):
@@ -78,6 +85,25 @@ class ApiKeyItem(Item, discriminator="apikey"):
     key_hash = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
     last_used_at = UTCDateTimeAttribute(null=True)
+    scopes = JSONAttribute(null=True)
+    valid_until = UTCDateTimeAttribute(null=True)
+    tier = UnicodeAttribute(null=True)
+    gateway_key_id = UnicodeAttribute(null=True)
+
+
+class RefreshFamilyItem(Item, discriminator="refresh"):
+    family_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    current_jti = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    valid_until = UTCDateTimeAttribute()
+    revoked = BooleanAttribute(default=False)
+    expires_at = NumberAttribute()  # TTL: a day after the family's last token expires
+
+
+class CounterItem(Item, discriminator="counter"):
+    hits = NumberAttribute(default=0)
+    expires_at = NumberAttribute()
 
 
 class ActiveTaskItem(Item, discriminator="active"):
@@ -99,7 +125,17 @@ class AnalysisItem(Item, discriminator="analysis"):
     agents = JSONAttribute(null=True)
 
 
-_MODELS: tuple[type[Item], ...] = (Item, UserItem, EmailItem, ApiKeyItem, ActiveTaskItem, AnalysisItem)
+_MODELS: tuple[type[Item], ...] = (
+    Item,
+    UserItem,
+    EmailItem,
+    ApiKeyItem,
+    ActiveTaskItem,
+    AnalysisItem,
+    RefreshFamilyItem,
+    CounterItem,
+)
+_FAMILY_TTL_GRACE_S = 24 * 3600
 
 
 def _user_pk(user_id: str) -> str:
@@ -154,6 +190,21 @@ def _to_api_key(item: ApiKeyItem) -> ApiKey:
         key_hash=item.key_hash,
         created_at=item.created_at,
         last_used_at=item.last_used_at,
+        scopes=item.scopes if item.scopes is not None else ["read", "analyze"],
+        expires_at=item.valid_until,
+        tier=item.tier or "free",
+        gateway_key_id=item.gateway_key_id,
+    )
+
+
+def _to_family(item: RefreshFamilyItem) -> RefreshFamily:
+    return RefreshFamily(
+        family_id=item.family_id,
+        user_id=item.user_id,
+        current_jti=item.current_jti,
+        created_at=item.created_at,
+        expires_at=item.valid_until,
+        revoked=bool(item.revoked),
     )
 
 
@@ -197,6 +248,7 @@ class DynamoStore:
             email=item.email,
             password_hash=item.password_hash,
             created_at=item.created_at,
+            tier=item.tier or "free",
         )
 
     def get_user_by_email(self, email: str) -> User | None:
@@ -208,13 +260,22 @@ class DynamoStore:
 
     # API keys
     def put_api_key(self, key: ApiKey) -> None:
+        data = key.model_dump()
+        data["valid_until"] = data.pop("expires_at")
         ApiKeyItem(
             pk=_user_pk(key.user_id),
             sk=f"APIKEY#{key.key_id}",
             gsi1pk=f"APIKEYHASH#{key.key_hash}",
             gsi1sk="APIKEY",
-            **key.model_dump(),
+            **data,
         ).save(condition=ApiKeyItem.pk.does_not_exist())
+
+    def get_api_key(self, user_id: str, key_id: str) -> ApiKey | None:
+        try:
+            item = ApiKeyItem.get(_user_pk(user_id), f"APIKEY#{key_id}", consistent_read=True)
+        except DoesNotExist:
+            return None
+        return _to_api_key(item) if isinstance(item, ApiKeyItem) else None
 
     def get_api_key_by_hash(self, key_hash: str) -> ApiKey | None:
         for item in Item.gsi1.query(f"APIKEYHASH#{key_hash}", limit=1):
@@ -250,6 +311,70 @@ class DynamoStore:
         except Exception as exc:
             if "ConditionalCheckFailed" not in str(exc):
                 raise
+
+    # refresh-token families
+    def put_refresh_family(self, family: RefreshFamily) -> None:
+        RefreshFamilyItem(
+            pk=f"REFRESH#{family.family_id}",
+            sk="FAMILY",
+            family_id=family.family_id,
+            user_id=family.user_id,
+            current_jti=family.current_jti,
+            created_at=family.created_at,
+            valid_until=family.expires_at,
+            revoked=family.revoked,
+            expires_at=int(family.expires_at.timestamp()) + _FAMILY_TTL_GRACE_S,
+        ).save()
+
+    def get_refresh_family(self, family_id: str) -> RefreshFamily | None:
+        try:
+            item = RefreshFamilyItem.get(f"REFRESH#{family_id}", "FAMILY", consistent_read=True)
+        except DoesNotExist:
+            return None
+        return _to_family(item) if isinstance(item, RefreshFamilyItem) else None
+
+    def rotate_refresh_family(
+        self, family_id: str, expected_jti: str, new_jti: str, expires_at: datetime
+    ) -> bool:
+        item = RefreshFamilyItem(pk=f"REFRESH#{family_id}", sk="FAMILY")
+        try:
+            item.update(
+                actions=[
+                    RefreshFamilyItem.current_jti.set(new_jti),
+                    RefreshFamilyItem.valid_until.set(expires_at),
+                    RefreshFamilyItem.expires_at.set(int(expires_at.timestamp()) + _FAMILY_TTL_GRACE_S),
+                ],
+                condition=RefreshFamilyItem.pk.exists()
+                & (RefreshFamilyItem.current_jti == expected_jti)
+                & (RefreshFamilyItem.revoked == False),  # noqa: E712 - a DynamoDB condition, not a bool
+            )
+        except UpdateError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def revoke_refresh_family(self, family_id: str) -> None:
+        item = RefreshFamilyItem(pk=f"REFRESH#{family_id}", sk="FAMILY")
+        try:
+            item.update(
+                actions=[RefreshFamilyItem.revoked.set(True)], condition=RefreshFamilyItem.pk.exists()
+            )
+        except UpdateError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+
+    # rate limiting: one atomic ADD per request (no read-modify-write), old windows expire by TTL
+    def incr_counter(self, key: str, expires_at: int) -> int:
+        item = CounterItem(pk=f"RATE#{key}", sk="COUNTER")
+        item.update(
+            actions=[
+                CounterItem.hits.add(1),
+                CounterItem.expires_at.set(expires_at),
+                CounterItem.kind.set(CounterItem),
+            ]
+        )
+        return int(item.hits)
 
     # analyses
     def claim_active_task(

@@ -6,6 +6,7 @@ The contract tests in tests/unit/test_store_contract.py run against both impleme
 from __future__ import annotations
 
 import base64
+import hmac
 import threading
 import time
 from datetime import datetime
@@ -13,7 +14,7 @@ from typing import Any
 
 from moneygrow.chains import Chain
 from moneygrow.store.base import ActiveTaskExists, EmailTaken, InvalidCursor, Page
-from moneygrow.store.records import Analysis, ApiKey, User
+from moneygrow.store.records import Analysis, ApiKey, RefreshFamily, User
 
 
 def _page(items: list[Any], sort_keys: list[str], limit: int, cursor: str | None, owner: str) -> Page[Any]:
@@ -45,6 +46,8 @@ class MemoryStore:
         self.keys: dict[tuple[str, str], ApiKey] = {}
         self.active: dict[tuple[str, str, str], tuple[str, float]] = {}
         self.analyses: dict[str, Analysis] = {}
+        self.families: dict[str, RefreshFamily] = {}
+        self.counters: dict[str, tuple[int, int]] = {}  # key -> (count, expires_at)
 
     def create_user(self, user: User) -> None:
         with self._lock:
@@ -77,6 +80,48 @@ class MemoryStore:
         key = self.keys.get((user_id, key_id))
         if key:
             key.last_used_at = when
+
+    def get_api_key(self, user_id: str, key_id: str) -> ApiKey | None:
+        key = self.keys.get((user_id, key_id))
+        return key.model_copy() if key else None
+
+    def put_refresh_family(self, family: RefreshFamily) -> None:
+        self.families[family.family_id] = family.model_copy()
+
+    def get_refresh_family(self, family_id: str) -> RefreshFamily | None:
+        family = self.families.get(family_id)
+        return family.model_copy() if family else None
+
+    def rotate_refresh_family(
+        self, family_id: str, expected_jti: str, new_jti: str, expires_at: datetime
+    ) -> bool:
+        with self._lock:
+            family = self.families.get(family_id)
+            if (
+                family is None
+                or family.revoked
+                or not hmac.compare_digest(family.current_jti.encode(), expected_jti.encode())
+            ):
+                return False
+            self.families[family_id] = family.model_copy(
+                update={"current_jti": new_jti, "expires_at": expires_at}
+            )
+            return True
+
+    def revoke_refresh_family(self, family_id: str) -> None:
+        with self._lock:
+            family = self.families.get(family_id)
+            if family:
+                self.families[family_id] = family.model_copy(update={"revoked": True})
+
+    def incr_counter(self, key: str, expires_at: int) -> int:
+        with self._lock:
+            count = self.counters.get(key, (0, 0))[0] + 1
+            self.counters[key] = (count, expires_at)
+            if len(self.counters) > 100_000:  # keep a long-running dev server bounded (like the TTL)
+                now = time.time()
+                self.counters = {k: v for k, v in self.counters.items() if v[1] > now}
+            return count
 
     def claim_active_task(
         self, user_id: str, chain: Chain, token_address: str, task_id: str, ttl_s: int

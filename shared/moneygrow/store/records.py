@@ -16,6 +16,7 @@ class User(BaseModel):
     email: str
     password_hash: str
     created_at: datetime
+    tier: str = "free"  # the usage tier: rate limits in the app and the API Gateway usage plan of its keys
 
 
 class ApiKey(BaseModel):
@@ -26,6 +27,22 @@ class ApiKey(BaseModel):
     key_hash: str
     created_at: datetime
     last_used_at: datetime | None = None
+    scopes: list[str] = Field(default_factory=lambda: ["read", "analyze"])
+    expires_at: datetime | None = None  # None: does not expire
+    tier: str = "free"
+    gateway_key_id: str | None = None  # the API Gateway key registered in the tier's usage plan
+
+
+class RefreshFamily(BaseModel):
+    """One login's chain of refresh tokens. Only the newest token (current_jti) may be used; using
+    an older one means it was stolen or replayed, and the whole family is revoked."""
+
+    family_id: str
+    user_id: str
+    current_jti: str
+    created_at: datetime
+    expires_at: datetime
+    revoked: bool = False
 
 
 class Analysis(BaseModel):
