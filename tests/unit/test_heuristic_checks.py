@@ -285,6 +285,20 @@ def test_owner_powers_and_the_rug_pull_toolkit() -> None:
     assert found["rug_pull_toolkit"].severity is Severity.CRITICAL
 
 
+def test_a_listed_stablecoin_keeps_its_issuer_powers_at_medium() -> None:
+    usdt = NET.stablecoins["USDT"]
+    chain = FakeChain()
+    chain.token(usdt, owner=OWNER, extra=("issue(uint256)", "addBlackList(address)", "pause()"))
+    result = run(chain, address=usdt)
+    found = types(result)
+    assert result.data["well_known"] == "USDT (stablecoin)"
+    assert "rug_pull_toolkit" not in found
+    assert (
+        found["owner_can_mint"].severity is Severity.MEDIUM and "by design" in found["owner_can_mint"].reason
+    )
+    assert found["owner_can_blacklist"].severity is Severity.MEDIUM
+
+
 def test_renounced_ownership_lowers_the_powers() -> None:
     chain = FakeChain()
     chain.token(owner=ZERO_ADDRESS, extra=("mint(address,uint256)", "setFees(uint256,uint256)"))

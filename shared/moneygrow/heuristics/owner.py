@@ -140,6 +140,9 @@ def check(ctx: HeuristicContext) -> CheckOutcome:
     hidden = _hidden_owner_signals(ctx, owner, risky) if not owner_live else []
     findings = power_findings(risky, owner, owner_live or bool(hidden), hidden)
     findings += _hidden_owner_findings(owner, owner_live, risky, hidden)
+    known = well_known(ctx)
+    if known is not None:
+        findings = _as_issuer_powers(findings, known)
     data: dict[str, Any] = {
         "owner": owner,
         "has_owner_function": owner is not None,
@@ -148,8 +151,40 @@ def check(ctx: HeuristicContext) -> CheckOutcome:
         "owner_powers_live": owner_live or bool(hidden) or (owner is None and bool(DANGEROUS & risky.keys())),
         "risky_functions": risky,
         "abi_checked": abi_used,
+        "well_known": known,
     }
     return CheckOutcome(findings=findings, data=data)
+
+
+def well_known(ctx: HeuristicContext) -> str | None:
+    """The network's own wrapped coin or a listed stablecoin (networks.py): centrally issued tokens
+    whose issuer holds mint/blacklist/pause by design."""
+    net, address = ctx.network, ctx.address.lower()
+    if net.wrapped_native.lower() == address:
+        return f"wrapped {net.native_symbol}"
+    for symbol, stable in net.stablecoins.items():
+        if stable.lower() == address:
+            return f"{symbol} (stablecoin)"
+    return None
+
+
+def _as_issuer_powers(findings: list[Finding], known: str) -> list[Finding]:
+    """Keep the powers in view but at most MEDIUM, and no rug-pull verdict, for a well-known token."""
+    out: list[Finding] = []
+    for f in findings:
+        if f.type == "rug_pull_toolkit":
+            continue
+        if f.severity in (Severity.CRITICAL, Severity.HIGH):
+            f = f.model_copy(
+                update={
+                    "severity": Severity.MEDIUM,
+                    "score": min(f.score, 45),
+                    "reason": f.reason + f" This is {known}, a centrally issued token: its issuer holds this "
+                    "power by design (a trust, not a scam, risk).",
+                }
+            )
+        out.append(f)
+    return out
 
 
 def _powers(ctx: HeuristicContext) -> tuple[dict[str, list[str]], bool]:
