@@ -8,7 +8,11 @@ import exactly the handler that Lambda would run.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import shutil
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,16 +30,56 @@ HANDLER_METADATA = "moneygrow:handler"
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".mypy_cache")
 
 
+ML_PACKAGES_DIR = ROOT / "build" / "ml"  # numpy/scipy/scikit-learn, built by scripts/build_layer.py
+STAGED_FUNCTIONS_DIR = ROOT / "build" / "functions"
+PACKAGING_MANIFEST = ROOT / "build" / "packaging.json"
+
+
 def stage_layer(build_dir: Path = ROOT / "build" / "layer") -> Path:
     """Copy shared/moneygrow to build/layer/python/moneygrow (the layout Lambda layers need).
 
-    Only our own package for now; third-party dependencies belong to a fuller layer later.
+    The locked third-party dependencies are there too once `scripts/build_layer.py` has run (it
+    needs PyPI); without them (a fresh clone, tests) the layer holds only our package, so synth never
+    needs the network. Either way the package is re-staged from shared/ at every synth.
     """
     target = build_dir / "python" / "moneygrow"
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(ROOT / "shared" / "moneygrow", target, ignore=_IGNORE)
+    _warn_if_stale()
     return build_dir
+
+
+def _warn_if_stale() -> None:
+    if not PACKAGING_MANIFEST.exists():
+        return
+    built = json.loads(PACKAGING_MANIFEST.read_text()).get("uv_lock_sha256")
+    current = hashlib.sha256((ROOT / "uv.lock").read_bytes()).hexdigest()
+    if built != current:
+        print(
+            "warning: build/layer was built from another uv.lock: run scripts/build_layer.py again",
+            file=sys.stderr,
+        )
+
+
+def function_code(spec: FunctionSpec) -> lambda_.Code:
+    """The function's source directory, plus the ML packages when it bundles them and they are built.
+
+    The ML agent carries numpy/scipy/scikit-learn in its own asset (not a second layer): staged as
+    hard links in build/functions/<construct id>/ with the source files copied on top.
+    """
+    exclude = ["__pycache__", "*.pyc"]
+    if not (spec.bundle_ml and ML_PACKAGES_DIR.is_dir() and any(ML_PACKAGES_DIR.iterdir())):
+        return lambda_.Code.from_asset(str(ROOT / spec.source), exclude=exclude)
+    staged = STAGED_FUNCTIONS_DIR / spec.construct_id
+    shutil.rmtree(staged, ignore_errors=True)
+    try:
+        shutil.copytree(ML_PACKAGES_DIR, staged, copy_function=os.link)
+    except OSError:  # another file system: copy
+        shutil.rmtree(staged, ignore_errors=True)
+        shutil.copytree(ML_PACKAGES_DIR, staged)
+    shutil.copytree(ROOT / spec.source, staged, ignore=_IGNORE, dirs_exist_ok=True)
+    return lambda_.Code.from_asset(str(staged), exclude=exclude)
 
 
 class SharedLayer(Construct):
@@ -46,9 +90,10 @@ class SharedLayer(Construct):
         self.layer = lambda_.LayerVersion(
             self,
             "Layer",
-            code=lambda_.Code.from_asset(str(stage_layer())),
+            code=lambda_.Code.from_asset(str(stage_layer()), exclude=["__pycache__", "*.pyc"]),
             compatible_runtimes=[RUNTIME],
-            description="MoneyGrow shared domain package (shared/moneygrow)",
+            compatible_architectures=[lambda_.Architecture.X86_64],
+            description="MoneyGrow shared package + locked dependencies (scripts/build_layer.py)",
         )
 
 
@@ -63,6 +108,7 @@ class FunctionSpec:
     memory_mb: int = 256
     timeout: cdk.Duration = field(default_factory=lambda: cdk.Duration.seconds(30))
     environment: dict[str, str] = field(default_factory=dict)
+    bundle_ml: bool = False  # carry build/ml (numpy, scipy, scikit-learn) in the code asset
 
 
 @dataclass(frozen=True)
@@ -95,7 +141,8 @@ def python_function(scope: Construct, spec: FunctionSpec, defaults: FunctionDefa
         scope,
         spec.construct_id,
         runtime=RUNTIME,
-        code=lambda_.Code.from_asset(str(ROOT / spec.source), exclude=["__pycache__", "*.pyc"]),
+        code=function_code(spec),
+        architecture=lambda_.Architecture.X86_64,  # what scripts/build_layer.py builds wheels for
         handler=spec.handler,
         description=spec.description or spec.construct_id,
         memory_size=spec.memory_mb,

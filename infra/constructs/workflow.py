@@ -36,12 +36,13 @@ class AgentSpec:
     construct_id: str
     source: str
     memory_mb: int = 256
+    bundle_ml: bool = False
 
 
 # Branch order is part of the contract: $.agents is [heuristic, ml, smart_money].
 AGENTS: tuple[AgentSpec, ...] = (
     AgentSpec("heuristic", "Heuristic", "HeuristicAgentFunction", "functions/agents/heuristic"),
-    AgentSpec("ml", "Ml", "MlAgentFunction", "functions/agents/ml", memory_mb=1024),
+    AgentSpec("ml", "Ml", "MlAgentFunction", "functions/agents/ml", memory_mb=1024, bundle_ml=True),
     AgentSpec("smart_money", "SmartMoney", "SmartMoneyAgentFunction", "functions/agents/smart_money"),
 )
 
@@ -87,6 +88,7 @@ class Workflow(Construct):
             description=f"MoneyGrow {agent.name} agent",
             memory_mb=agent.memory_mb,
             timeout=FUNCTION_TIMEOUT,
+            bundle_ml=agent.bundle_ml,
         )
         return python_function(self, spec, self._defaults)
 
