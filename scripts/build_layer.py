@@ -110,8 +110,9 @@ def dependency_groups(lock_path: Path = ROOT / "uv.lock") -> Groups:
 
 def locked_requirements() -> dict[str, str]:
     """normalized name -> requirement line (`name==version ; marker`) from `uv export --frozen`."""
-    out = subprocess.run(
-        ["uv", "export", "--frozen", "--no-dev", "--no-hashes", "--no-emit-project", "--no-header"],
+    export = ["uv", "export", "--frozen", "--no-dev", "--no-hashes", "--no-emit-project", "--no-header"]
+    out = subprocess.run(  # noqa: S603
+        export,
         cwd=ROOT,
         check=True,
         capture_output=True,
@@ -142,7 +143,7 @@ def pip_install(requirements: list[str], target: Path, *, no_deps: bool = True) 
         f.write("\n".join(requirements) + "\n")
         req_file = f.name
     pip = [sys.executable, "-m", "pip"]
-    if subprocess.run([*pip, "--version"], capture_output=True, check=False).returncode != 0:
+    if subprocess.run([*pip, "--version"], capture_output=True, check=False).returncode != 0:  # noqa: S603
         pip = ["uv", "tool", "run", "--from", "pip", "pip"]  # the project venv has no pip
     cmd = [
         *pip,
@@ -164,7 +165,7 @@ def pip_install(requirements: list[str], target: Path, *, no_deps: bool = True) 
     if no_deps:
         cmd.append("--no-deps")
     try:
-        subprocess.run(cmd, cwd=ROOT, check=True, env={**os.environ, "PIP_ROOT_USER_ACTION": "ignore"})
+        subprocess.run(cmd, cwd=ROOT, check=True, env={**os.environ, "PIP_ROOT_USER_ACTION": "ignore"})  # noqa: S603
     finally:
         os.unlink(req_file)
 
@@ -198,15 +199,14 @@ def slim(target: Path) -> None:
             if p.is_file() and not any(part.endswith(".libs") for part in p.relative_to(target).parts)
         ]
         for i in range(0, len(objects), 200):
-            subprocess.run([strip, "--strip-unneeded", *objects[i : i + 200]], check=False, capture_output=True)
+            batch = objects[i : i + 200]
+            subprocess.run([strip, "--strip-unneeded", *batch], check=False, capture_output=True)  # noqa: S603
 
 
 def copy_package(target: Path) -> None:
     dest = target / PROJECT
     shutil.rmtree(dest, ignore_errors=True)
-    shutil.copytree(
-        ROOT / "shared" / PROJECT, dest, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
-    )
+    shutil.copytree(ROOT / "shared" / PROJECT, dest, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
 
 
 # --- sizes -----------------------------------------------------------------------------------------------
@@ -317,14 +317,13 @@ def over_limit(sizes: dict[str, object]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--check", action="store_true", help="report the sizes of what is built; build nothing")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--check", action="store_true", help="report the sizes of what is built only")
     parser.add_argument("--no-ml", action="store_true", help="skip numpy/scipy/scikit-learn (build/ml)")
     args = parser.parse_args(argv)
-    if args.check:
-        sizes = report()
-    else:
-        sizes = dict(build(with_ml=not args.no_ml)["sizes"])  # type: ignore[call-overload]
+    sizes = report() if args.check else dict(build(with_ml=not args.no_ml)["sizes"])  # type: ignore[call-overload]
     too_big = over_limit(sizes)
     if too_big:
         print(f"over Lambda's 250 MB unzipped limit: {too_big}", file=sys.stderr)
