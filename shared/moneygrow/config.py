@@ -58,8 +58,8 @@ class Settings(BaseSettings):
     cors_origins: str = ""
     rate_limit_enabled: bool = True
     # Requests per minute per caller (JWT user or API key) by tier; unknown tiers get the free limit.
-    rate_limit_free_per_min: int = 600
-    rate_limit_pro_per_min: int = 3000
+    rate_limit_free_per_min: int = 1200
+    rate_limit_pro_per_min: int = 6000
     # Brute force: login/register/refresh per client IP per minute, login/register per account per 15 min.
     rate_limit_auth_ip_per_min: int = 30
     rate_limit_auth_account_per_15min: int = 10

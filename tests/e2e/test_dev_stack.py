@@ -82,7 +82,7 @@ def test_register_key_analyze_poll_result_history(dev_stack: dict[str, Any]) -> 
     with httpx.Client(base_url=dev_stack["base"], timeout=10) as http:
         assert http.get("/health").json() == {"status": "ok"}
         creds = {"email": "e2e@example.com", "password": "an end to end passphrase"}
-        assert http.post("/auth/register", json=creds).status_code == 201
+        assert http.post("/auth/register", json=creds).status_code == 202
         access = http.post("/auth/token", json=creds).json()["access_token"]
         key = http.post(
             "/users/api-keys", json={"name": "e2e"}, headers={"Authorization": f"Bearer {access}"}
@@ -121,7 +121,7 @@ def test_register_key_analyze_poll_result_history(dev_stack: dict[str, Any]) -> 
         other = http.post(
             "/auth/register", json={"email": "other@example.com", "password": "another passphrase"}
         )
-        assert other.status_code == 201
+        assert other.status_code == 202
         other_access = http.post(
             "/auth/token", json={"email": "other@example.com", "password": "another passphrase"}
         ).json()["access_token"]

@@ -16,7 +16,7 @@ PASSWORD = "correct horse battery"
 
 
 def _login(api: TestClient, email: str = "alice@example.com") -> dict[str, str]:
-    assert api.post("/auth/register", json={"email": email, "password": PASSWORD}).status_code == 201
+    assert api.post("/auth/register", json={"email": email, "password": PASSWORD}).status_code == 202
     r = api.post("/auth/token", json={"email": email, "password": PASSWORD})
     assert r.status_code == 200
     return {"Authorization": f"Bearer {r.json()['access_token']}"}
@@ -57,10 +57,10 @@ def test_ready_is_503_when_a_dependency_is_down(api: TestClient, workflow: Any) 
 
 def test_register_login_refresh_me(api: TestClient) -> None:
     r = api.post("/auth/register", json={"email": "Bob@Example.com", "password": PASSWORD})
-    assert r.status_code == 201 and r.json()["email"] == "bob@example.com"
-    _error(
-        api.post("/auth/register", json={"email": "bob@example.com", "password": PASSWORD}), 409, "conflict"
-    )
+    assert r.status_code == 202 and r.json()["status"] == "accepted"
+    # registering an existing email answers exactly the same (no user enumeration)
+    again = api.post("/auth/register", json={"email": "bob@example.com", "password": "another passphrase"})
+    assert again.status_code == 202 and again.json() == r.json()
     _error(
         api.post("/auth/register", json={"email": "c@example.com", "password": "short"}),
         422,
@@ -87,6 +87,8 @@ def test_register_login_refresh_me(api: TestClient) -> None:
     _error(api.post("/auth/refresh", json={"refresh_token": tokens["access_token"]}), 401, "unauthorized")
     fresh = api.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
     assert fresh.status_code == 200 and fresh.json()["access_token"]
+    # the existing account kept its original password
+    assert api.post("/auth/token", json={"email": "bob@example.com", "password": PASSWORD}).status_code == 200
 
 
 def test_api_keys_are_shown_once_hashed_listed_and_revocable(

@@ -53,3 +53,31 @@ def test_api_keys_are_random_and_hashed() -> None:
     assert a.plaintext != b.plaintext and a.key_id != b.key_id
     assert api_keys.looks_like_key(a.plaintext) and a.plaintext.startswith(a.prefix)
     assert a.key_hash == api_keys.hash_key(a.plaintext) and a.plaintext not in a.key_hash
+
+
+def test_refresh_tokens_carry_family_and_id() -> None:
+    issuer = TokenIssuer("s" * 40, access_ttl_s=60, refresh_ttl_s=120)
+    pair = issuer.issue("user-1")
+    claims = issuer.verify_refresh(pair.refresh_token)
+    assert (claims.user_id, claims.family_id, claims.jti) == ("user-1", pair.family_id, pair.refresh_jti)
+    rotated = issuer.issue("user-1", family_id=pair.family_id)
+    assert rotated.family_id == pair.family_id and rotated.refresh_jti != pair.refresh_jti
+    assert issuer.issue("user-1").family_id != pair.family_id  # a new login, a new family
+    assert pair.refresh_expires_at - int(time.time()) in range(118, 121)
+    with pytest.raises(Unauthorized):
+        issuer.verify_refresh(pair.access_token)
+    no_family = jwt.encode(
+        {"sub": "u", "typ": "refresh", "iat": 1, "exp": int(time.time()) + 60, "iss": "moneygrow"},
+        "s" * 40,
+        algorithm="HS256",
+    )
+    with pytest.raises(Unauthorized):
+        issuer.verify_refresh(no_family)
+
+
+def test_password_rules_and_key_matching() -> None:
+    assert "is a commonly used password" in password_problems("Password123", "x@y.io")
+    assert "must not contain the email address" in password_problems("alice-is-great", "alice@y.io")
+    key = api_keys.generate_key()
+    assert api_keys.matches(key.plaintext, key.key_hash)
+    assert not api_keys.matches(key.plaintext + "x", key.key_hash)

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from moneygrow.auth.tokens import TokenIssuer
 from moneygrow.config import Settings, get_settings
 from moneygrow_api.deps import ApiDeps
 from moneygrow_api.errors import install_error_handlers
-from moneygrow_api.middleware import RequestGuard
+from moneygrow_api.middleware import RequestGuard, SecurityHeaders
 from moneygrow_api.routes import router
 
 
 def deps_from_settings(settings: Settings) -> ApiDeps:
     """Wire the real adapters (DynamoDB, Step Functions, chain RPC) from configuration."""
+    from moneygrow.adapters.apigateway import key_gateway_from_settings
     from moneygrow.adapters.stepfunctions import StepFunctionsWorkflow
     from moneygrow.chain.reader import chain_reader_factory
     from moneygrow.secrets import jwt_secret
@@ -34,6 +36,7 @@ def deps_from_settings(settings: Settings) -> ApiDeps:
         workflow=workflow,
         issuer=TokenIssuer(jwt_secret(settings), settings.access_token_ttl_s, settings.refresh_token_ttl_s),
         readiness={"dynamodb": store.ping, "workflow": workflow.ping, "chain": chain_probe},
+        gateway=key_gateway_from_settings(settings),
     )
 
 
@@ -45,7 +48,26 @@ def create_app(deps: ApiDeps | None = None) -> FastAPI:
         description="Is this token a scam? Submit a token contract and get an explained risk verdict.",
     )
     app.state.deps = deps or deps_from_settings(settings)
+    # Added inner to outer: RequestGuard runs after CORS, SecurityHeaders wraps every response.
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)
+    origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
+    if origins:  # configured origins only; no wildcard, no credentials (auth is by header, not cookie)
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_credentials=False,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "X-API-Key"],
+            expose_headers=[
+                "Location",
+                "Retry-After",
+                "X-RateLimit-Limit",
+                "X-RateLimit-Remaining",
+                "X-RateLimit-Reset",
+            ],
+            max_age=600,
+        )
+    app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
     app.include_router(router)
     return app

@@ -9,12 +9,15 @@ from typing import Annotated
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
+from moneygrow.adapters.apigateway import KeyGateway, NoopKeyGateway
+from moneygrow.audit import audit, ref
 from moneygrow.auth.tokens import TokenIssuer
 from moneygrow.config import Settings
-from moneygrow.errors import Unauthorized
+from moneygrow.errors import Forbidden, Unauthorized
+from moneygrow.ratelimit import Decision, Limit, Policy, RateLimited, RateLimiter, subject_ref
 from moneygrow.services import accounts
+from moneygrow.services.accounts import Principal
 from moneygrow.store.base import Store
-from moneygrow.store.records import User
 from moneygrow.workflow import Workflow
 
 
@@ -26,6 +29,17 @@ class ApiDeps:
     issuer: TokenIssuer
     # name -> probe that raises when the dependency is down (DynamoDB, chain RPC, ...)
     readiness: dict[str, Callable[[], None]] = field(default_factory=dict)
+    gateway: KeyGateway = field(default_factory=NoopKeyGateway)
+    limiter: RateLimiter | None = None  # built from settings + store when not given
+
+    def __post_init__(self) -> None:
+        if self.limiter is None:
+            self.limiter = RateLimiter(self.store, Policy.from_settings(self.settings))
+
+    @property
+    def rate(self) -> RateLimiter:
+        assert self.limiter is not None
+        return self.limiter
 
 
 def get_deps(request: Request) -> ApiDeps:
@@ -39,16 +53,90 @@ _bearer = HTTPBearer(auto_error=False, description="Access token from POST /auth
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="API key from POST /users/api-keys")
 
 
-def current_user(
+def client_ip(request: Request) -> str:
+    """The peer address. Behind API Gateway, Mangum sets it from requestContext.identity.sourceIp;
+    X-Forwarded-For is client-controlled and deliberately ignored."""
+    return request.client.host if request.client else "unknown"
+
+
+def limit(request: Request, deps: ApiDeps, bucket: str, rule: Limit, what: str) -> Decision:
+    """Count one request against a bucket; remember the tightest decision for the response headers."""
+    try:
+        decision = deps.rate.enforce(bucket, rule, what)
+    except RateLimited as exc:
+        audit(
+            "rate_limited",
+            outcome="denied",
+            bucket=bucket.split(":", 1)[0],
+            subject=bucket.split(":", 1)[-1][:32],
+            ip_ref=ref(client_ip(request)),
+            path=request.url.path,
+        )
+        request.state.ratelimit = exc.decision
+        raise
+    shown: Decision | None = getattr(request.state, "ratelimit", None)
+    if shown is None or decision.remaining < shown.remaining:
+        request.state.ratelimit = decision
+    return decision
+
+
+def auth_ip_limit(request: Request, deps: Deps) -> None:
+    """Login, register and refresh: per client IP (brute force and credential stuffing)."""
+    limit(request, deps, f"ip:{subject_ref(client_ip(request))}", deps.rate.policy.auth_ip, "per IP")
+
+
+def account_limit(request: Request, deps: ApiDeps, email: str) -> None:
+    """Login and register: per target account, whoever asks (slow password guessing from many IPs)."""
+    bucket = f"acct:{subject_ref(accounts.normalise_email(email))}"
+    limit(request, deps, bucket, deps.rate.policy.auth_account, "per account")
+
+
+def current_principal(
+    request: Request,
     deps: Deps,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
     api_key: Annotated[str | None, Security(_api_key)],
-) -> User:
+) -> Principal:
     if api_key:
-        return accounts.user_from_api_key(deps.store, api_key)
-    if bearer:
-        return accounts.user_from_access_token(deps.store, deps.issuer, bearer.credentials)
-    raise Unauthorized("authentication required: a Bearer access token or an X-API-Key header")
+        principal = accounts.principal_from_api_key(deps.store, api_key)
+        assert principal.key is not None
+        bucket = f"key:{principal.key.key_id}"
+        tier = principal.key.tier
+    elif bearer:
+        principal = Principal(accounts.user_from_access_token(deps.store, deps.issuer, bearer.credentials))
+        bucket, tier = f"user:{principal.user.user_id}", principal.user.tier
+    else:
+        raise Unauthorized("authentication required: a Bearer access token or an X-API-Key header")
+    limit(request, deps, bucket, deps.rate.policy.for_tier(tier), f"{tier} tier")
+    return principal
 
 
-CurrentUser = Annotated[User, Depends(current_user)]
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def _require(scope: str) -> Callable[[Principal], Principal]:
+    def check(principal: CurrentPrincipal) -> Principal:
+        if scope not in principal.scopes:
+            audit(
+                "scope_denied",
+                outcome="denied",
+                user_id=principal.user.user_id,
+                key_id=principal.key.key_id if principal.key else None,
+                scope=scope,
+            )
+            raise Forbidden(f"this API key lacks the '{scope}' scope")
+        return principal
+
+    return check
+
+
+def session_only(principal: CurrentPrincipal) -> Principal:
+    """Managing API keys needs a logged-in session: a leaked key must not mint or revoke keys."""
+    if principal.key is not None:
+        raise Forbidden("API keys cannot manage API keys; use a Bearer access token")
+    return principal
+
+
+Reader = Annotated[Principal, Depends(_require("read"))]
+Analyzer = Annotated[Principal, Depends(_require("analyze"))]
+Session = Annotated[Principal, Depends(session_only)]

@@ -1,4 +1,5 @@
-"""Request hygiene before routing: body size limit and JSON-only bodies (pure ASGI, no buffering)."""
+"""Request hygiene before routing: body size limit and JSON-only bodies (pure ASGI, no buffering);
+security headers on every response, and the caller's rate-limit state as X-RateLimit-* headers."""
 
 from __future__ import annotations
 
@@ -64,3 +65,54 @@ class RequestGuard:
             return message
 
         await self.app(scope, counted_receive, send)
+
+
+_SECURITY_HEADERS = [
+    (b"strict-transport-security", b"max-age=63072000; includeSubDomains"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"cache-control", b"no-store"),
+]
+# JSON responses render nothing; the docs page (Swagger UI from its CDN) gets frame denial only.
+_CSP_API = b"default-src 'none'; frame-ancestors 'none'"
+_CSP_DOCS = b"frame-ancestors 'none'"
+_DOCS_PATHS = ("/docs", "/redoc")
+_DROPPED = {b"server", b"x-powered-by"}
+
+
+class SecurityHeaders:
+    """Adds HSTS, nosniff, frame denial, CSP, no-store; removes server banners; exposes the rate limit.
+
+    The rate-limit decision is left in the request state (scope["state"]["ratelimit"]) by the
+    dependencies in moneygrow_api.deps. (uvicorn adds its own `server` header after the app: run it
+    with server_header=False; API Gateway + Lambda add none.)
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        docs = str(scope.get("path", "")).startswith(_DOCS_PATHS)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _DROPPED]
+                present = {k.lower() for k, _ in headers}
+                headers += [(k, v) for k, v in _SECURITY_HEADERS if k not in present]
+                headers.append((b"content-security-policy", _CSP_DOCS if docs else _CSP_API))
+                decision = scope.get("state", {}).get("ratelimit")
+                if decision is not None:
+                    headers += [
+                        (k.lower().encode(), v.encode())
+                        for k, v in decision.headers().items()
+                        if k.lower().encode() not in present
+                    ]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

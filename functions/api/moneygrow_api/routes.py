@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
+from moneygrow.auth.tokens import TokenPair
 from moneygrow.services import accounts, analyses
-from moneygrow_api.deps import CurrentUser, Deps
+from moneygrow_api.deps import Analyzer, Deps, Reader, Session, account_limit, auth_ip_limit, client_ip
 from moneygrow_api.errors import error_response
 from moneygrow_api.schemas import (
     AnalysisResponse,
@@ -23,20 +24,31 @@ from moneygrow_api.schemas import (
     PageResponse,
     RefreshRequest,
     RegisterRequest,
+    RegisterResponse,
     TokenRequest,
     TokenResponse,
     UserResponse,
 )
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorResponse} for code in (400, 401, 404, 409, 413, 415, 422, 429)
-}
+
+def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """Declared error responses (all share ErrorResponse), so the OpenAPI document is exact."""
+    described = {429: "Rate limited: see Retry-After and X-RateLimit-* headers"}
+    return {
+        code: {"model": ErrorResponse, **({"description": described[code]} if code in described else {})}
+        for code in codes
+    }
+
+
+_BODY = (400, 413, 415, 422, 429)  # bad JSON, too large, not JSON, invalid fields, rate limited
+_AUTHED = (401, 403, 429)
 Limit = Annotated[int, Query(ge=1, le=100, description="Page size")]
 Cursor = Annotated[str | None, Query(max_length=2048, description="next_cursor of the previous page")]
 TaskId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="The task id returned by POST /analyze")]
 KeyId = Annotated[str, Path(pattern=r"^[0-9a-f]{16}$")]
+AuthIpLimited = Depends(auth_ip_limit)
 
-router = APIRouter(responses=_ERRORS)
+router = APIRouter()
 
 
 @router.get("/health", tags=["health"])
@@ -44,7 +56,7 @@ def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/health/ready", tags=["health"], responses={503: {"model": ErrorResponse}})
+@router.get("/health/ready", tags=["health"], responses=_errors(503))
 def ready(deps: Deps) -> Any:
     checks: dict[str, str] = {}
     for name, probe in deps.readiness.items():
@@ -58,52 +70,103 @@ def ready(deps: Deps) -> Any:
     return error_response(503, "not_ready", "a dependency is down", checks)
 
 
-@router.post("/auth/register", tags=["auth"], status_code=status.HTTP_201_CREATED)
-def register(body: RegisterRequest, deps: Deps) -> UserResponse:
-    return UserResponse.of(accounts.register(deps.store, body.email, body.password))
+@router.post(
+    "/auth/register",
+    tags=["auth"],
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=_errors(*_BODY),
+    dependencies=[AuthIpLimited],
+)
+def register(body: RegisterRequest, request: Request, deps: Deps) -> RegisterResponse:
+    """Always 202 with the same body: whether the email already had an account is not revealed."""
+    account_limit(request, deps, body.email)
+    accounts.register(deps.store, body.email, body.password, ip=client_ip(request))
+    return RegisterResponse()
 
 
-@router.post("/auth/token", tags=["auth"])
-def token(body: TokenRequest, deps: Deps) -> TokenResponse:
-    pair = accounts.login(deps.store, deps.issuer, body.email, body.password)
-    return TokenResponse(**pair.__dict__)
+def _tokens(pair: TokenPair) -> TokenResponse:
+    return TokenResponse(
+        access_token=pair.access_token,
+        refresh_token=pair.refresh_token,
+        token_type=pair.token_type,
+        expires_in=pair.expires_in,
+    )
 
 
-@router.post("/auth/refresh", tags=["auth"])
-def refresh(body: RefreshRequest, deps: Deps) -> TokenResponse:
-    pair = accounts.refresh(deps.store, deps.issuer, body.refresh_token)
-    return TokenResponse(**pair.__dict__)
+@router.post("/auth/token", tags=["auth"], responses=_errors(401, *_BODY), dependencies=[AuthIpLimited])
+def token(body: TokenRequest, request: Request, deps: Deps) -> TokenResponse:
+    account_limit(request, deps, body.email)
+    return _tokens(accounts.login(deps.store, deps.issuer, body.email, body.password, ip=client_ip(request)))
 
 
-@router.get("/users/me", tags=["users"])
-def me(user: CurrentUser) -> UserResponse:
-    return UserResponse.of(user)
+@router.post("/auth/refresh", tags=["auth"], responses=_errors(401, *_BODY), dependencies=[AuthIpLimited])
+def refresh(body: RefreshRequest, request: Request, deps: Deps) -> TokenResponse:
+    """Rotates: the refresh token is spent. Reusing a spent one revokes the whole login (family)."""
+    return _tokens(accounts.refresh(deps.store, deps.issuer, body.refresh_token, ip=client_ip(request)))
 
 
-@router.post("/users/api-keys", tags=["users"], status_code=status.HTTP_201_CREATED)
-def create_key(user: CurrentUser, deps: Deps, body: ApiKeyRequest | None = None) -> NewApiKeyResponse:
-    key, plaintext = accounts.create_api_key(deps.store, user.user_id, (body or ApiKeyRequest()).name)
-    return NewApiKeyResponse(**ApiKeyResponse.of(key).model_dump(), api_key=plaintext)
-
-
-@router.get("/users/api-keys", tags=["users"])
-def list_keys(
-    user: CurrentUser, deps: Deps, limit: Limit = 20, cursor: Cursor = None
-) -> PageResponse[ApiKeyResponse]:
-    page = accounts.list_api_keys(deps.store, user.user_id, limit, cursor)
-    return PageResponse(items=[ApiKeyResponse.of(k) for k in page.items], next_cursor=page.cursor)
-
-
-@router.delete("/users/api-keys/{key_id}", tags=["users"], status_code=status.HTTP_204_NO_CONTENT)
-def revoke_key(key_id: KeyId, user: CurrentUser, deps: Deps) -> Response:
-    accounts.revoke_api_key(deps.store, user.user_id, key_id)
+@router.post(
+    "/auth/logout",
+    tags=["auth"],
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=_errors(401, *_BODY),
+    dependencies=[AuthIpLimited],
+)
+def logout(body: RefreshRequest, request: Request, deps: Deps) -> Response:
+    """Revokes the refresh token's family (this login); access tokens lapse within their TTL."""
+    accounts.logout(deps.store, deps.issuer, body.refresh_token, ip=client_ip(request))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/analyze", tags=["analysis"], status_code=status.HTTP_202_ACCEPTED)
-def analyze(body: AnalyzeRequest, user: CurrentUser, deps: Deps) -> JSONResponse:
+@router.get("/users/me", tags=["users"], responses=_errors(*_AUTHED))
+def me(principal: Reader) -> UserResponse:
+    return UserResponse.of(principal.user)
+
+
+@router.post(
+    "/users/api-keys",
+    tags=["users"],
+    status_code=status.HTTP_201_CREATED,
+    responses=_errors(*_AUTHED, 409, 503, *_BODY),
+)
+def create_key(principal: Session, deps: Deps, body: ApiKeyRequest | None = None) -> NewApiKeyResponse:
+    """Needs a Bearer session. The key is shown once; it is also registered in the tier's usage plan."""
+    req = body or ApiKeyRequest()
+    key, plaintext = accounts.create_api_key(
+        deps.store, deps.gateway, principal.user, req.name, list(req.scopes), req.expires_in_days
+    )
+    return NewApiKeyResponse(**ApiKeyResponse.of(key).model_dump(), api_key=plaintext)
+
+
+@router.get("/users/api-keys", tags=["users"], responses=_errors(400, 422, *_AUTHED))
+def list_keys(
+    principal: Reader, deps: Deps, limit: Limit = 20, cursor: Cursor = None
+) -> PageResponse[ApiKeyResponse]:
+    page = accounts.list_api_keys(deps.store, principal.user.user_id, limit, cursor)
+    return PageResponse(items=[ApiKeyResponse.of(k) for k in page.items], next_cursor=page.cursor)
+
+
+@router.delete(
+    "/users/api-keys/{key_id}",
+    tags=["users"],
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=_errors(*_AUTHED, 404, 422, 503),
+)
+def revoke_key(key_id: KeyId, principal: Session, deps: Deps) -> Response:
+    """Needs a Bearer session. Removes the key from API Gateway and from the app."""
+    accounts.revoke_api_key(deps.store, deps.gateway, principal.user.user_id, key_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/analyze",
+    tags=["analysis"],
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=_errors(*_AUTHED, 503, *_BODY),
+)
+def analyze(body: AnalyzeRequest, principal: Analyzer, deps: Deps) -> JSONResponse:
     analysis, created = analyses.submit_analysis(
-        deps.store, deps.workflow, user.user_id, body.token_address, body.chain
+        deps.store, deps.workflow, principal.user.user_id, body.token_address, body.chain
     )
     out = AnalyzeResponse(
         task_id=analysis.task_id,
@@ -118,14 +181,15 @@ def analyze(body: AnalyzeRequest, user: CurrentUser, deps: Deps) -> JSONResponse
     )
 
 
-@router.get("/analysis/history", tags=["analysis"])
+@router.get("/analysis/history", tags=["analysis"], responses=_errors(400, 422, *_AUTHED))
 def history(
-    user: CurrentUser, deps: Deps, limit: Limit = 20, cursor: Cursor = None
+    principal: Reader, deps: Deps, limit: Limit = 20, cursor: Cursor = None
 ) -> PageResponse[AnalysisSummary]:
-    page = analyses.list_history(deps.store, user.user_id, limit, cursor)
+    page = analyses.list_history(deps.store, principal.user.user_id, limit, cursor)
     return PageResponse(items=[AnalysisSummary.of(a) for a in page.items], next_cursor=page.cursor)
 
 
-@router.get("/analysis/{task_id}", tags=["analysis"])
-def get_analysis(task_id: TaskId, user: CurrentUser, deps: Deps) -> AnalysisResponse:
-    return AnalysisResponse.full(analyses.get_analysis(deps.store, deps.workflow, user.user_id, task_id))
+@router.get("/analysis/{task_id}", tags=["analysis"], responses=_errors(404, 422, *_AUTHED))
+def get_analysis(task_id: TaskId, principal: Reader, deps: Deps) -> AnalysisResponse:
+    found = analyses.get_analysis(deps.store, deps.workflow, principal.user.user_id, task_id)
+    return AnalysisResponse.full(found)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,7 +20,18 @@ class Strict(BaseModel):
 
 class RegisterRequest(Strict):
     email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    password: str = Field(min_length=1, max_length=128)
+    password: str = Field(
+        min_length=1,
+        max_length=128,
+        description="At least 10 characters, 5 different ones, not a common password, not the email",
+    )
+
+
+class RegisterResponse(BaseModel):
+    """The same answer whether or not the email already had an account (no user enumeration)."""
+
+    status: Literal["accepted"] = "accepted"
+    message: str = "if this email can be registered, the account is ready: log in with POST /auth/token"
 
 
 class TokenRequest(Strict):
@@ -43,14 +54,25 @@ class UserResponse(BaseModel):
     user_id: str
     email: str
     created_at: datetime
+    tier: str
 
     @classmethod
     def of(cls, user: User) -> UserResponse:
-        return cls(user_id=user.user_id, email=user.email, created_at=user.created_at)
+        return cls(user_id=user.user_id, email=user.email, created_at=user.created_at, tier=user.tier)
+
+
+Scope = Literal["read", "analyze"]
 
 
 class ApiKeyRequest(Strict):
     name: str = Field(default="default", min_length=1, max_length=64, pattern=r"^[\w .:-]+$")
+    scopes: list[Scope] = Field(
+        default_factory=lambda: ["read", "analyze"],
+        min_length=1,
+        max_length=2,
+        description="read: GET routes; analyze: POST /analyze",
+    )
+    expires_in_days: int | None = Field(default=None, ge=1, le=365, description="None: never expires")
 
 
 class ApiKeyResponse(BaseModel):
@@ -59,6 +81,9 @@ class ApiKeyResponse(BaseModel):
     prefix: str
     created_at: datetime
     last_used_at: datetime | None
+    scopes: list[str]
+    expires_at: datetime | None
+    tier: str
 
     @classmethod
     def of(cls, key: ApiKey) -> ApiKeyResponse:
@@ -68,6 +93,9 @@ class ApiKeyResponse(BaseModel):
             prefix=key.prefix,
             created_at=key.created_at,
             last_used_at=key.last_used_at,
+            scopes=key.scopes,
+            expires_at=key.expires_at,
+            tier=key.tier,
         )
 
 

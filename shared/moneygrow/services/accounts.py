@@ -1,23 +1,51 @@
-"""Accounts: registration, login, token refresh and API keys."""
+"""Accounts: registration, login, refresh-token rotation, API keys (with their API Gateway twin).
+
+Enumeration resistance: registering an email that already has an account answers exactly like a new
+registration (the API returns the same 202 body) and costs the same (a password hash either way);
+login fails with one message whether the account is missing or the password is wrong, and verifies
+against a dummy hash when there is no account, so timing tells nothing either.
+"""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
+from moneygrow.adapters.apigateway import KeyGateway
+from moneygrow.audit import audit, ref
 from moneygrow.auth import api_keys
 from moneygrow.auth.passwords import hash_password, password_problems, verify_password
 from moneygrow.auth.tokens import TokenIssuer, TokenPair
-from moneygrow.errors import Conflict, NotFound, Unauthorized, ValidationFailed
+from moneygrow.errors import Conflict, NotFound, ServiceUnavailable, Unauthorized, ValidationFailed
 from moneygrow.models import utcnow
+from moneygrow.observability import logger
 from moneygrow.store.base import EmailTaken, Page, Store
-from moneygrow.store.records import ApiKey, User
+from moneygrow.store.records import ApiKey, RefreshFamily, User
+
+SCOPES = ("read", "analyze")
+MAX_KEYS_PER_USER = 25
+_INVALID_TOKEN = "token is not valid"  # noqa: S105 - an error message, not a secret
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling and with what: a JWT session has every scope, an API key only its own."""
+
+    user: User
+    key: ApiKey | None = None
+
+    @property
+    def scopes(self) -> tuple[str, ...]:
+        return tuple(self.key.scopes) if self.key else SCOPES
 
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def register(store: Store, email: str, password: str) -> User:
+def register(store: Store, email: str, password: str, ip: str | None = None) -> None:
+    """Create the account; an existing email is not revealed (same answer, same cost)."""
     email = normalise_email(email)
     problems = password_problems(password, email)
     if problems:
@@ -27,60 +55,142 @@ def register(store: Store, email: str, password: str) -> User:
     )
     try:
         store.create_user(user)
-    except EmailTaken as exc:
-        raise Conflict("an account with this email already exists") from exc
-    return user
+    except EmailTaken:
+        audit("register", outcome="existing_email", email_ref=ref(email), ip_ref=ref(ip))
+        return
+    audit("register", user_id=user.user_id, email_ref=ref(email), ip_ref=ref(ip))
 
 
-def login(store: Store, issuer: TokenIssuer, email: str, password: str) -> TokenPair:
-    user = store.get_user_by_email(normalise_email(email))
+def login(store: Store, issuer: TokenIssuer, email: str, password: str, ip: str | None = None) -> TokenPair:
+    email = normalise_email(email)
+    user = store.get_user_by_email(email)
     # Always verify (against a dummy hash when there is no user) so timing tells nothing.
     if not verify_password(user.password_hash if user else None, password) or user is None:
+        audit("login_failed", outcome="failure", email_ref=ref(email), ip_ref=ref(ip))
         raise Unauthorized("invalid email or password")
-    return issuer.issue(user.user_id)
+    pair = issuer.issue(user.user_id)
+    store.put_refresh_family(
+        RefreshFamily(
+            family_id=pair.family_id,
+            user_id=user.user_id,
+            current_jti=pair.refresh_jti,
+            created_at=utcnow(),
+            expires_at=datetime.fromtimestamp(pair.refresh_expires_at, UTC),
+        )
+    )
+    audit("login_succeeded", user_id=user.user_id, family_id=pair.family_id, ip_ref=ref(ip))
+    return pair
 
 
-def refresh(store: Store, issuer: TokenIssuer, refresh_token: str) -> TokenPair:
-    user_id = issuer.verify(refresh_token, "refresh")
-    if store.get_user(user_id) is None:
-        raise Unauthorized("token is not valid")
-    return issuer.issue(user_id)
+def refresh(store: Store, issuer: TokenIssuer, refresh_token: str, ip: str | None = None) -> TokenPair:
+    """Rotate: the presented refresh token is spent and a new pair issued in the same family.
+
+    Presenting a refresh token that was already spent means two parties hold it (theft or replay):
+    the whole family is revoked, so the thief's newer token dies too and the user logs in again.
+    """
+    claims = issuer.verify_refresh(refresh_token)
+    family = store.get_refresh_family(claims.family_id)
+    if family is None or family.revoked or family.user_id != claims.user_id:
+        audit("refresh_rejected", outcome="failure", family_id=claims.family_id, ip_ref=ref(ip))
+        raise Unauthorized(_INVALID_TOKEN)
+    if store.get_user(claims.user_id) is None:
+        raise Unauthorized(_INVALID_TOKEN)
+    pair = issuer.issue(claims.user_id, family_id=family.family_id)
+    expires = datetime.fromtimestamp(pair.refresh_expires_at, UTC)
+    if not store.rotate_refresh_family(family.family_id, claims.jti, pair.refresh_jti, expires):
+        store.revoke_refresh_family(family.family_id)
+        audit(
+            "refresh_reuse_detected",
+            outcome="family_revoked",
+            user_id=claims.user_id,
+            family_id=family.family_id,
+            ip_ref=ref(ip),
+        )
+        raise Unauthorized(_INVALID_TOKEN)
+    audit("refresh_rotated", user_id=claims.user_id, family_id=family.family_id, ip_ref=ref(ip))
+    return pair
+
+
+def logout(store: Store, issuer: TokenIssuer, refresh_token: str, ip: str | None = None) -> None:
+    """Revoke the refresh family of this token (its access tokens lapse within their short TTL)."""
+    claims = issuer.verify_refresh(refresh_token)
+    family = store.get_refresh_family(claims.family_id)
+    if family is None or family.user_id != claims.user_id:
+        raise Unauthorized(_INVALID_TOKEN)
+    store.revoke_refresh_family(family.family_id)
+    audit("logout", user_id=claims.user_id, family_id=family.family_id, ip_ref=ref(ip))
 
 
 def user_from_access_token(store: Store, issuer: TokenIssuer, token: str) -> User:
     user = store.get_user(issuer.verify(token, "access"))
     if user is None:
-        raise Unauthorized("token is not valid")
+        raise Unauthorized(_INVALID_TOKEN)
     return user
 
 
-def user_from_api_key(store: Store, plaintext: str) -> User:
+def principal_from_api_key(store: Store, plaintext: str) -> Principal:
     key = (
         store.get_api_key_by_hash(api_keys.hash_key(plaintext))
         if api_keys.looks_like_key(plaintext)
         else None
     )
-    user = store.get_user(key.user_id) if key else None
-    if key is None or user is None:
+    if key is None or not api_keys.matches(plaintext, key.key_hash):
+        audit("api_key_rejected", outcome="failure", reason="unknown")
         raise Unauthorized("API key is not valid")
     now = utcnow()
+    if key.expires_at is not None and key.expires_at <= now:
+        audit("api_key_rejected", outcome="failure", reason="expired", key_id=key.key_id, user_id=key.user_id)
+        raise Unauthorized("API key has expired")
+    user = store.get_user(key.user_id)
+    if user is None:
+        raise Unauthorized("API key is not valid")
     # Record use at most once a minute: a write per request would double the cost of every call.
     if key.last_used_at is None or (now - key.last_used_at).total_seconds() > 60:
         store.touch_api_key(key.user_id, key.key_id, now)
-    return user
+    return Principal(user, key)
 
 
-def create_api_key(store: Store, user_id: str, name: str) -> tuple[ApiKey, str]:
+def user_from_api_key(store: Store, plaintext: str) -> User:
+    return principal_from_api_key(store, plaintext).user
+
+
+def create_api_key(
+    store: Store,
+    gateway: KeyGateway,
+    user: User,
+    name: str,
+    scopes: list[str] | None = None,
+    expires_in_days: int | None = None,
+) -> tuple[ApiKey, str]:
+    scopes = sorted(set(scopes or SCOPES), key=SCOPES.index)
+    if len(store.list_api_keys(user.user_id, MAX_KEYS_PER_USER, None).items) >= MAX_KEYS_PER_USER:
+        raise Conflict(f"at most {MAX_KEYS_PER_USER} API keys per account; revoke one first")
     new = api_keys.generate_key()
+    now = utcnow()
+    try:
+        gateway_id = gateway.register(new.key_id, new.plaintext, user.tier)
+    except Exception as exc:
+        logger.exception("could not register the API key with API Gateway", extra={"key_id": new.key_id})
+        raise ServiceUnavailable("API keys cannot be created right now, try again shortly") from exc
     key = ApiKey(
         key_id=new.key_id,
-        user_id=user_id,
+        user_id=user.user_id,
         name=name,
         prefix=new.prefix,
         key_hash=new.key_hash,
-        created_at=utcnow(),
+        created_at=now,
+        scopes=scopes,
+        expires_at=now + timedelta(days=expires_in_days) if expires_in_days else None,
+        tier=user.tier,
+        gateway_key_id=gateway_id,
     )
-    store.put_api_key(key)
+    try:
+        store.put_api_key(key)
+    except Exception:
+        if gateway_id:
+            gateway.remove(gateway_id)
+        raise
+    audit("api_key_created", user_id=user.user_id, key_id=key.key_id, scopes=scopes, tier=user.tier)
     return key, new.plaintext
 
 
@@ -88,6 +198,17 @@ def list_api_keys(store: Store, user_id: str, limit: int, cursor: str | None) ->
     return store.list_api_keys(user_id, limit, cursor)
 
 
-def revoke_api_key(store: Store, user_id: str, key_id: str) -> None:
+def revoke_api_key(store: Store, gateway: KeyGateway, user_id: str, key_id: str) -> None:
+    """Remove the key at the edge first, then in the app: a failure leaves it whole, to retry."""
+    key = store.get_api_key(user_id, key_id)
+    if key is None:
+        raise NotFound("API key not found")
+    if key.gateway_key_id:
+        try:
+            gateway.remove(key.gateway_key_id)
+        except Exception as exc:
+            logger.exception("could not remove the API key from API Gateway", extra={"key_id": key_id})
+            raise ServiceUnavailable("the API key cannot be revoked right now, try again shortly") from exc
     if not store.delete_api_key(user_id, key_id):
         raise NotFound("API key not found")
+    audit("api_key_revoked", user_id=user_id, key_id=key_id)

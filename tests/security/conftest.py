@@ -1,0 +1,89 @@
+"""Builders for an in-process API with chosen settings (rate limits, CORS) and fakes at the edges."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from moneygrow.auth.tokens import TokenIssuer
+from moneygrow.config import Settings
+from moneygrow.store.memory import MemoryStore
+
+PASSWORD = "security passphrase 7"
+
+
+@dataclass
+class FakeGateway:
+    """Records what would be registered with API Gateway; can be told to fail."""
+
+    keys: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # gateway id -> (key id, value, tier)
+    fail: bool = False
+
+    def register(self, key_id: str, value: str, tier: str) -> str | None:
+        if self.fail:
+            raise ConnectionError("apigateway unreachable")
+        gid = f"gw{len(self.keys) + 1}"
+        self.keys[gid] = (key_id, value, tier)
+        return gid
+
+    def remove(self, gateway_key_id: str) -> None:
+        if self.fail:
+            raise ConnectionError("apigateway unreachable")
+        self.keys.pop(gateway_key_id, None)
+
+
+@dataclass
+class Stack:
+    store: MemoryStore
+    gateway: FakeGateway
+    settings: Settings
+    app: Any
+
+    def client(self, ip: str = "10.0.0.1") -> TestClient:
+        return TestClient(self.app, raise_server_exceptions=False, client=(ip, 50000))
+
+
+@pytest.fixture
+def make_stack(workflow: Any) -> Callable[..., Stack]:
+    from moneygrow_api import ApiDeps, create_app
+
+    def build(**overrides: Any) -> Stack:
+        settings = Settings(jwt_secret="security-test-secret-" + "z" * 32, **overrides)
+        store, gateway = MemoryStore(), FakeGateway()
+        deps = ApiDeps(
+            settings=settings,
+            store=store,
+            workflow=workflow,
+            issuer=TokenIssuer(
+                settings.jwt_secret, settings.access_token_ttl_s, settings.refresh_token_ttl_s
+            ),
+            readiness={"store": store.ping},
+            gateway=gateway,
+        )
+        return Stack(store, gateway, settings, create_app(deps))
+
+    return build
+
+
+@pytest.fixture
+def stack(make_stack: Callable[..., Stack]) -> Stack:
+    return make_stack()
+
+
+@pytest.fixture
+def client(stack: Stack) -> Iterator[TestClient]:
+    with stack.client() as c:
+        yield c
+
+
+def login(client: TestClient, email: str, password: str = PASSWORD) -> dict[str, Any]:
+    assert client.post("/auth/register", json={"email": email, "password": password}).status_code == 202
+    r = client.post("/auth/token", json={"email": email, "password": password})
+    assert r.status_code == 200, r.text
+    tokens: dict[str, Any] = r.json()
+    tokens["headers"] = {"Authorization": f"Bearer {tokens['access_token']}"}
+    return tokens
