@@ -24,6 +24,7 @@ CHECK_MODULES = (
     "moneygrow.heuristics.owner",
     "moneygrow.heuristics.liquidity",
     "moneygrow.heuristics.holders",
+    "moneygrow.heuristics.trading",
 )
 
 
@@ -33,10 +34,12 @@ def checks() -> list[Check]:
     return list(CHECKS.values())
 
 
-def analyse(task: AnalysisTask, deps: AgentDeps) -> AgentResult:
+def analyse(task: AnalysisTask, deps: AgentDeps, *, only: list[Check] | None = None) -> AgentResult:
+    """Run every registered check (or `only` these: unit tests of the static checks use a fake
+    chain that cannot execute the trade simulation)."""
     from moneygrow.heuristics.contract import not_a_contract
 
-    registered = checks()
+    registered = checks() if only is None else only
     ctx = HeuristicContext(task, deps.chain(task.chain), network(task.chain), deps.providers)
     ctx.prefetch(registered)
     if not ctx.code:

@@ -1,0 +1,59 @@
+"""The whole heuristic agent (static checks + trade simulation) on every zoo token: expected
+findings vs found. Zero misses on CRITICAL traps; no CRITICAL (nor HIGH) on the benign tokens.
+
+Run with `-s` to see the table (it is also printed by tests/benchmarks/bench_heuristic.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from devstack.zoo import ZOO
+from moneygrow.agents.heuristic import analyse
+from moneygrow.chains import Chain
+from moneygrow.models import AgentResult, AnalysisTask, Severity
+
+pytestmark = pytest.mark.chain
+
+
+@pytest.fixture(scope="module")
+def verdicts(world: dict[str, Any], chain_deps: Any) -> dict[str, AgentResult]:
+    out = {}
+    for name, address in world["zoo"].items():
+        task = AnalysisTask(task_id="z" * 32, user_id="u", token_address=address, chain=Chain.ETHEREUM)
+        out[name] = analyse(task, chain_deps)
+    rows = [f"{'token':20} {'expected':45} found (severity)"]
+    for name, result in out.items():
+        found = ", ".join(f"{f.type} ({f.severity.value})" for f in result.findings)
+        rows.append(f"{name:20} {', '.join(ZOO[name]['expected']) or '-':45} {found or '-'}")
+    print("\n" + "\n".join(rows))
+    return out
+
+
+@pytest.mark.parametrize("name", list(ZOO))
+def test_expected_findings_are_found(verdicts: dict[str, AgentResult], name: str) -> None:
+    found = {f.type for f in verdicts[name].findings}
+    missing = set(ZOO[name]["expected"]) - found
+    assert not missing, f"{name}: missing {missing}; found {sorted(found)}"
+
+
+@pytest.mark.parametrize("name", [n for n, e in ZOO.items() if e["critical"]])
+def test_no_critical_trap_is_missed(verdicts: dict[str, AgentResult], name: str) -> None:
+    severities = {f.severity for f in verdicts[name].findings}
+    assert Severity.CRITICAL in severities, (
+        f"{name}: {[(f.type, f.severity) for f in verdicts[name].findings]}"
+    )
+
+
+@pytest.mark.parametrize("name", [n for n, e in ZOO.items() if e["benign"]])
+def test_benign_tokens_get_no_critical_or_high(verdicts: dict[str, AgentResult], name: str) -> None:
+    serious = [f.type for f in verdicts[name].findings if f.severity in (Severity.CRITICAL, Severity.HIGH)]
+    assert not serious, f"{name}: {serious}"
+
+
+def test_every_zoo_token_was_simulated(verdicts: dict[str, AgentResult]) -> None:
+    for name, result in verdicts.items():
+        sim = result.data["simulation"]
+        assert sim["error"] is None and sim["can_buy"] is not None, name
