@@ -145,3 +145,24 @@ def test_fail_marks_the_analysis_failed() -> None:
     saved = store.get_analysis(TASK.task_id)
     assert saved is not None and saved.status == AnalysisStatus.FAILED
     assert saved.error is not None and "boom" in saved.error["message"]
+
+
+def test_every_serious_finding_type_the_heuristic_agent_can_emit_has_advice() -> None:
+    """A HIGH/CRITICAL finding without advice would leave the user with only a headline."""
+    from moneygrow.aggregate import _ADVICE
+    from moneygrow.heuristics.owner import POWERS
+
+    serious = {
+        *POWERS,
+        "honeypot",
+        "time_delayed_honeypot",
+        "high_sell_tax",
+        "buy_blocked",
+        "transfer_blocked",
+        "hidden_owner",
+        "upgradeable_proxy",
+        "lp_not_locked",
+        "not_a_contract",
+        "rug_pull_toolkit",
+    }
+    assert serious - set(_ADVICE) == set()
