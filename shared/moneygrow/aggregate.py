@@ -65,6 +65,7 @@ _ADVICE: dict[str, str] = {
     "buy_tax": "Buying is taxed; count the tax in the price you pay.",
     "high_buy_tax": "Buying costs most of the value (very high buy tax).",
     "high_transfer_tax": "Moving the token costs most of its value (very high transfer tax).",
+    "second_opinion_red_flags": "A public scanner flags this token too; read its reasons before buying.",
     "simulation_failed": "Buying and selling could not be simulated; honeypot and tax checks are missing.",
     "unverified_source": "The source code is not verified: nobody can review what the contract does.",
     "new_contract": "The contract is very new: most scams are young; wait for a track record.",

@@ -248,7 +248,7 @@ def test_explorer_facts_unverified_and_new() -> None:
     assert result.data["creator"] == ALICE and result.data["holders_source"] == "explorer"
     assert found["owner_holds_supply"].evidence["deployer"] == ALICE  # the creator holds half
     assert found["owner_holds_supply"].severity is Severity.MEDIUM  # a deployer without powers
-    assert result.status is AgentStatus.OK and result.gaps == []
+    assert result.status is AgentStatus.OK and result.gaps == ["second opinion (GoPlus) not enabled"]
 
 
 def test_an_explorer_that_does_not_answer_degrades_the_result() -> None:
@@ -737,4 +737,4 @@ def test_with_the_etherscan_adapter_over_recorded_responses() -> None:
     assert result.data["created_at"].startswith("2017-07-04") and "new_contract" not in found
     assert result.data["holders_source"] == "explorer"
     assert ZERO_ADDRESS not in {h["address"] for h in result.data["top_holders"]}
-    assert result.status is AgentStatus.OK and result.gaps == []
+    assert result.status is AgentStatus.OK and result.gaps == ["second opinion (GoPlus) not enabled"]

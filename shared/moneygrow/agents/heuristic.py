@@ -25,6 +25,7 @@ CHECK_MODULES = (
     "moneygrow.heuristics.liquidity",
     "moneygrow.heuristics.holders",
     "moneygrow.heuristics.trading",
+    "moneygrow.heuristics.second_opinion",
 )
 
 
