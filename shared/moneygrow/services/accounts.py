@@ -25,7 +25,7 @@ from moneygrow.store.records import ApiKey, RefreshFamily, User
 
 SCOPES = ("read", "analyze")
 MAX_KEYS_PER_USER = 25
-_INVALID_TOKEN = "token is not valid"  # noqa: S105 - an error message, not a secret
+_REJECTED = "token is not valid"  # the one message for every refused token
 
 
 @dataclass(frozen=True)
@@ -92,9 +92,9 @@ def refresh(store: Store, issuer: TokenIssuer, refresh_token: str, ip: str | Non
     family = store.get_refresh_family(claims.family_id)
     if family is None or family.revoked or family.user_id != claims.user_id:
         audit("refresh_rejected", outcome="failure", family_id=claims.family_id, ip_ref=ref(ip))
-        raise Unauthorized(_INVALID_TOKEN)
+        raise Unauthorized(_REJECTED)
     if store.get_user(claims.user_id) is None:
-        raise Unauthorized(_INVALID_TOKEN)
+        raise Unauthorized(_REJECTED)
     pair = issuer.issue(claims.user_id, family_id=family.family_id)
     expires = datetime.fromtimestamp(pair.refresh_expires_at, UTC)
     if not store.rotate_refresh_family(family.family_id, claims.jti, pair.refresh_jti, expires):
@@ -106,7 +106,7 @@ def refresh(store: Store, issuer: TokenIssuer, refresh_token: str, ip: str | Non
             family_id=family.family_id,
             ip_ref=ref(ip),
         )
-        raise Unauthorized(_INVALID_TOKEN)
+        raise Unauthorized(_REJECTED)
     audit("refresh_rotated", user_id=claims.user_id, family_id=family.family_id, ip_ref=ref(ip))
     return pair
 
@@ -116,7 +116,7 @@ def logout(store: Store, issuer: TokenIssuer, refresh_token: str, ip: str | None
     claims = issuer.verify_refresh(refresh_token)
     family = store.get_refresh_family(claims.family_id)
     if family is None or family.user_id != claims.user_id:
-        raise Unauthorized(_INVALID_TOKEN)
+        raise Unauthorized(_REJECTED)
     store.revoke_refresh_family(family.family_id)
     audit("logout", user_id=claims.user_id, family_id=family.family_id, ip_ref=ref(ip))
 
@@ -124,7 +124,7 @@ def logout(store: Store, issuer: TokenIssuer, refresh_token: str, ip: str | None
 def user_from_access_token(store: Store, issuer: TokenIssuer, token: str) -> User:
     user = store.get_user(issuer.verify(token, "access"))
     if user is None:
-        raise Unauthorized(_INVALID_TOKEN)
+        raise Unauthorized(_REJECTED)
     return user
 
 
