@@ -263,7 +263,11 @@ def _local_environment() -> dict[str, Any]:
         "MONEYGROW_TABLE_NAME": ref("TableName"),
         "MONEYGROW_MODEL_BUCKET": ref("ModelBucketName"),
         "MONEYGROW_STATE_MACHINE_ARN": ref("StateMachineArn"),
-        "MONEYGROW_JWT_SECRET_PARAMETER": sub("/moneygrow/${Stage}/jwt-secret"),
+        "MONEYGROW_JWT_SECRET_PARAMETER": sub(
+            "/aws/reference/secretsmanager/moneygrow/${Stage}/jwt-signing-key"
+        ),
+        # No API Gateway locally: empty, the API skips registering keys in usage plans.
+        "MONEYGROW_USAGE_PLAN_IDS": "",
     }
 
 
@@ -306,6 +310,19 @@ def _proxy_function(template: dict[str, Any]) -> str | None:
         found = _find_get_att(integration.get("Uri"), template, "AWS::Lambda::Function")
         if found:
             return found
+        found = _find_by_name(integration.get("Uri"), template)
+        if found:
+            return found
+    return None
+
+
+def _find_by_name(uri: Any, template: dict[str, Any]) -> str | None:
+    """The function whose fixed FunctionName ends the integration URI's ARN (`...:function:<name>`)."""
+    text = json.dumps(uri)
+    for logical_id, res in _resources(template, "AWS::Lambda::Function").items():
+        name = res["Properties"].get("FunctionName")
+        if isinstance(name, str) and f":function:{name}/invocations" in text:
+            return logical_id
     return None
 
 

@@ -22,21 +22,29 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 import aws_cdk as cdk  # noqa: E402
 from cdk_nag import AwsSolutionsChecks  # noqa: E402
 
-from infra.stack import MoneyGrowStack, StageConfig  # noqa: E402
+from infra.stack import FrontendStack, MoneyGrowStack, StageConfig  # noqa: E402
 
 
 def build_app(outdir: str = "cdk.out", context: dict[str, object] | None = None) -> cdk.App:
     """Build the app (used by tests too); synthesis happens on app.synth()."""
     app = cdk.App(outdir=outdir, context=context)
     config = StageConfig.from_context(app)
+    env = cdk.Environment(
+        account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=os.environ.get("CDK_DEFAULT_REGION")
+    )
     MoneyGrowStack(
         app,
         config.stack_name,
         config=config,
-        env=cdk.Environment(
-            account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=os.environ.get("CDK_DEFAULT_REGION")
-        ),
+        env=env,
         description=f"MoneyGrow token risk analysis ({config.stage})",
+    )
+    FrontendStack(
+        app,
+        config.frontend_stack_name,
+        config=config,
+        env=env,
+        description=f"MoneyGrow SPA: S3 + CloudFront ({config.stage})",
     )
     cdk.Tags.of(app).add("project", "moneygrow")
     cdk.Tags.of(app).add("stage", config.stage)

@@ -1,4 +1,13 @@
-"""One MoneyGrow stack per stage: data, workflow (agents + aggregate + state machine) and API."""
+"""The MoneyGrow stacks of one stage (dev / prod).
+
+* MoneyGrow-<stage>: data, JWT secret, workflow (agents + aggregate + state machine), API,
+  schedules & alerts, observability. devstack/aws.py runs this template in moto and devstack/sam.py
+  translates it to template.local.yaml.
+* MoneyGrow-<stage>-frontend: the SPA bucket + CloudFront (and the deployment of frontend/dist).
+
+prod differs from dev in retention and protection: RETAIN on every stateful resource, DynamoDB
+deletion protection, stack termination protection, longer log retention.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +18,17 @@ import aws_cdk as cdk
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from infra.constructs.api import Api
+from infra.constructs.alerts import SchedulesAndAlerts
+from infra.constructs.api import Api, CustomDomain
 from infra.constructs.data import Data
+from infra.constructs.frontend import Frontend
 from infra.constructs.lambdas import FunctionDefaults, SharedLayer
+from infra.constructs.observability import Observability
+from infra.constructs.secrets import JwtSecret
 from infra.constructs.workflow import Workflow
 
 DEFAULT_STAGE = "dev"
+STAGES = ("dev", "prod")
 
 
 @dataclass(frozen=True)
@@ -22,10 +36,19 @@ class StageConfig:
     stage: str
     cors_origins: list[str]
     log_level: str = "INFO"
+    # An SSM SecureString name to use instead of the generated Secrets Manager secret (optional).
+    jwt_ssm_parameter: str | None = None
+    custom_domain: CustomDomain | None = None
+    alarm_email: str | None = None
+    rescan_every_hours: int = 6
 
     @property
     def stack_name(self) -> str:
         return f"MoneyGrow-{self.stage}"
+
+    @property
+    def frontend_stack_name(self) -> str:
+        return f"MoneyGrow-{self.stage}-frontend"
 
     @property
     def is_production(self) -> bool:
@@ -39,27 +62,41 @@ class StageConfig:
     def log_retention(self) -> logs.RetentionDays:
         return logs.RetentionDays.THREE_MONTHS if self.is_production else logs.RetentionDays.TWO_WEEKS
 
-    @property
-    def jwt_secret_parameter(self) -> str:
-        """SSM SecureString holding the JWT signing key. Created out of band (CloudFormation cannot
-        create SecureStrings): aws ssm put-parameter --type SecureString --name <this> --value ..."""
-        return f"/moneygrow/{self.stage}/jwt-secret"
-
     @classmethod
     def from_context(cls, scope: Construct) -> StageConfig:
+        """Context keys (cdk.json or -c): stage, moneygrow:corsOrigins, moneygrow:jwtSsmParameter,
+        moneygrow:domainName + moneygrow:certificateArn, moneygrow:alarmEmail, moneygrow:rescanEveryHours."""
         node = scope.node
         stage = str(node.try_get_context("stage") or DEFAULT_STAGE)
+        if stage not in STAGES:
+            raise ValueError(f"unknown stage {stage!r}: one of {STAGES}")
         origins: Any = node.try_get_context("moneygrow:corsOrigins") or ["http://localhost:5173"]
         if isinstance(origins, str):  # -c moneygrow:corsOrigins=https://a,https://b
             origins = [o for o in origins.split(",") if o]
-        return cls(stage=stage, cors_origins=list(origins))
+        domain = node.try_get_context("moneygrow:domainName")
+        certificate = node.try_get_context("moneygrow:certificateArn")
+        if bool(domain) != bool(certificate):
+            raise ValueError("moneygrow:domainName and moneygrow:certificateArn go together")
+        return cls(
+            stage=stage,
+            cors_origins=list(origins),
+            jwt_ssm_parameter=node.try_get_context("moneygrow:jwtSsmParameter") or None,
+            custom_domain=CustomDomain(str(domain), str(certificate)) if domain else None,
+            alarm_email=node.try_get_context("moneygrow:alarmEmail") or None,
+            rescan_every_hours=int(node.try_get_context("moneygrow:rescanEveryHours") or 6),
+        )
 
 
 class MoneyGrowStack(cdk.Stack):
     def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig, **kwargs: Any) -> None:
-        super().__init__(scope, construct_id, **kwargs)
+        super().__init__(scope, construct_id, termination_protection=config.is_production, **kwargs)
         self.config = config
-        self.data = Data(self, "Data", removal_policy=config.removal_policy)
+        self.data = Data(
+            self, "Data", removal_policy=config.removal_policy, deletion_protection=config.is_production
+        )
+        jwt_secret = config.jwt_ssm_parameter or JwtSecret(
+            self, "JwtSecret", stage=config.stage, removal_policy=config.removal_policy
+        )
         layer = SharedLayer(self, "SharedLayer").layer
         defaults = FunctionDefaults(
             stage=config.stage,
@@ -83,8 +120,35 @@ class MoneyGrowStack(cdk.Stack):
             table=self.data.table,
             state_machine=self.workflow.state_machine,
             state_machine_name=self.workflow.state_machine_name,
-            jwt_secret_parameter=config.jwt_secret_parameter,
+            jwt_secret=jwt_secret,
             cors_origins=config.cors_origins,
+            custom_domain=config.custom_domain,
+        )
+        self.alerts = SchedulesAndAlerts(
+            self,
+            "Alerts",
+            stage=config.stage,
+            rescan_every=cdk.Duration.hours(config.rescan_every_hours),
+            alarm_email=config.alarm_email,
+            removal_policy=config.removal_policy,
+        )
+        self.observability = Observability(
+            self,
+            "Observability",
+            stage=config.stage,
+            rest_api=self.api.rest_api,
+            functions={
+                "Api": self.api.function,
+                "Aggregate": self.workflow.aggregate_function,
+                "FailAnalysis": self.workflow.fail_function,
+                **{
+                    f"{name.title().replace('_', '')}Agent": fn
+                    for name, fn in self.workflow.agent_functions.items()
+                },
+            },
+            state_machine=self.workflow.state_machine,
+            dead_letter_queues=self.alerts.dead_letter_queues,
+            ops_topic=self.alerts.ops_topic,
         )
         self._outputs()
 
@@ -101,6 +165,24 @@ class MoneyGrowStack(cdk.Stack):
     def _outputs(self) -> None:
         cdk.CfnOutput(self, "ApiUrl", value=self.api.rest_api.url)
         cdk.CfnOutput(self, "ApiKeyId", value=self.api.api_key.key_id)
+        for tier, plan in self.api.usage_plans.items():
+            cdk.CfnOutput(self, f"{tier.capitalize()}UsagePlanId", value=plan.usage_plan_id)
         cdk.CfnOutput(self, "TableName", value=self.data.table.table_name)
         cdk.CfnOutput(self, "ModelBucketName", value=self.data.model_bucket.bucket_name)
         cdk.CfnOutput(self, "StateMachineArn", value=self.workflow.state_machine.state_machine_arn)
+        cdk.CfnOutput(self, "AlertsTopicArn", value=self.alerts.alerts_topic.topic_arn)
+        cdk.CfnOutput(self, "OpsTopicArn", value=self.alerts.ops_topic.topic_arn)
+        cdk.CfnOutput(self, "RescanQueueUrl", value=self.alerts.rescan_queue.queue_url)
+
+
+class FrontendStack(cdk.Stack):
+    def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig, **kwargs: Any) -> None:
+        super().__init__(scope, construct_id, termination_protection=config.is_production, **kwargs)
+        self.frontend = Frontend(self, "Frontend", stage=config.stage, removal_policy=config.removal_policy)
+        cdk.CfnOutput(
+            self,
+            "SiteUrl",
+            value=f"https://{self.frontend.distribution.distribution_domain_name}",
+            description="Add it to moneygrow:corsOrigins for the API stack",
+        )
+        cdk.CfnOutput(self, "SiteBucketName", value=self.frontend.bucket.bucket_name)

@@ -8,11 +8,12 @@ import exactly the handler that Lambda would run.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
+import re
 import shutil
 import sys
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,13 +52,17 @@ def stage_layer(build_dir: Path = ROOT / "build" / "layer") -> Path:
 
 
 def _warn_if_stale() -> None:
+    """Warn when the built dependencies are not the locked ones (uv.lock changed since the build)."""
     if not PACKAGING_MANIFEST.exists():
         return
-    built = json.loads(PACKAGING_MANIFEST.read_text()).get("uv_lock_sha256")
-    current = hashlib.sha256((ROOT / "uv.lock").read_bytes()).hexdigest()
-    if built != current:
+    built: dict[str, str] = json.loads(PACKAGING_MANIFEST.read_text()).get("core", {})
+    lock = tomllib.loads((ROOT / "uv.lock").read_text())
+    locked = {re.sub(r"[-_.]+", "-", p["name"]).lower(): p.get("version") for p in lock["package"]}
+    stale = sorted(name for name, version in built.items() if locked.get(name) != version)
+    if stale:
         print(
-            "warning: build/layer was built from another uv.lock: run scripts/build_layer.py again",
+            f"warning: build/layer holds other versions than uv.lock ({', '.join(stale[:5])}): "
+            "run scripts/build_layer.py again",
             file=sys.stderr,
         )
 
@@ -105,6 +110,7 @@ class FunctionSpec:
     source: str  # repo-relative directory, e.g. "functions/agents/heuristic"
     handler: str = "handler.handler"
     description: str = ""
+    function_name: str | None = None  # a fixed name, when something must reach it by name
     memory_mb: int = 256
     timeout: cdk.Duration = field(default_factory=lambda: cdk.Duration.seconds(30))
     environment: dict[str, str] = field(default_factory=dict)
@@ -145,6 +151,7 @@ def python_function(scope: Construct, spec: FunctionSpec, defaults: FunctionDefa
         architecture=lambda_.Architecture.X86_64,  # what scripts/build_layer.py builds wheels for
         handler=spec.handler,
         description=spec.description or spec.construct_id,
+        function_name=spec.function_name,
         memory_size=spec.memory_mb,
         timeout=spec.timeout,
         layers=[defaults.layer],

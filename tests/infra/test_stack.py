@@ -1,7 +1,8 @@
-"""The synthesized CloudFormation: storage, functions, workflow shape, API and least privilege.
+"""The synthesized CloudFormation: storage, functions, workflow shape, API, alerts, observability,
+frontend, stage differences and least privilege.
 
-The app is built and synthesized once per session (≈ 6 s); synthesis itself proves cdk-nag found
-no unacknowledged error (its validation plugin fails synth otherwise).
+The app is built and synthesized once per session and stage (≈ 10 s each); synthesis itself proves
+cdk-nag found no unacknowledged error (its validation plugin fails synth otherwise).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Match, Template
 
@@ -18,6 +20,7 @@ from infra.app import build_app
 pytestmark = pytest.mark.infra
 
 STACK = "MoneyGrow-dev"
+FRONTEND_STACK = "MoneyGrow-dev-frontend"
 FUNCTIONS = {
     "ApiFunction": ("functions/api", "handler.handler"),
     "HeuristicAgentFunction": ("functions/agents/heuristic", "handler.handler"),
@@ -29,14 +32,34 @@ FUNCTIONS = {
 AGENTS = ("HeuristicAgentFunction", "MlAgentFunction", "SmartMoneyAgentFunction")
 
 
+def _synth(outdir: Path, context: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every stack's template by stack name."""
+    assembly = build_app(outdir=str(outdir), context=context).synth()
+    return {s.stack_name: json.loads(Path(s.template_full_path).read_text()) for s in assembly.stacks}
+
+
 @pytest.fixture(scope="session")
-def synthesized(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    outdir = tmp_path_factory.mktemp("cdk.out")
-    assembly = build_app(outdir=str(outdir), context={"stage": "dev"}).synth()
-    template: dict[str, Any] = json.loads(
-        Path(assembly.get_stack_by_name(STACK).template_full_path).read_text()
+def dev_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    return _synth(tmp_path_factory.mktemp("cdk.out"), {"stage": "dev"})
+
+
+@pytest.fixture(scope="session")
+def prod_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    return _synth(
+        tmp_path_factory.mktemp("cdk.out.prod"),
+        {
+            "stage": "prod",
+            "moneygrow:corsOrigins": "https://app.example.com",
+            "moneygrow:domainName": "api.example.com",
+            "moneygrow:certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/abc",
+            "moneygrow:alarmEmail": "ops@example.com",
+        },
     )
-    return template
+
+
+@pytest.fixture(scope="session")
+def synthesized(dev_templates: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return dev_templates[STACK]
 
 
 @pytest.fixture(scope="session")
@@ -265,10 +288,10 @@ def test_state_machine_logs_and_traces(template: Template) -> None:
 # --- api -----------------------------------------------------------------------------------------
 
 
-def test_rest_api_with_key_usage_plan_and_stage(template: Template) -> None:
+def test_rest_api_with_key_usage_plans_and_stage(template: Template) -> None:
     template.resource_count_is("AWS::ApiGateway::RestApi", 1)
-    template.resource_count_is("AWS::ApiGateway::ApiKey", 1)
-    template.resource_count_is("AWS::ApiGateway::UsagePlan", 1)
+    template.resource_count_is("AWS::ApiGateway::ApiKey", 1)  # the SPA's; users' keys are added at run time
+    template.resource_count_is("AWS::ApiGateway::UsagePlan", 2)
     template.resource_count_is("AWS::ApiGateway::UsagePlanKey", 1)
     template.has_resource_properties(
         "AWS::ApiGateway::Stage",
@@ -276,10 +299,328 @@ def test_rest_api_with_key_usage_plan_and_stage(template: Template) -> None:
             "StageName": "dev",
             "TracingEnabled": True,
             "AccessLogSetting": Match.object_like({"DestinationArn": Match.any_value()}),
-            "MethodSettings": Match.array_with([Match.object_like({"LoggingLevel": "ERROR"})]),
+            "MethodSettings": Match.array_with(
+                [
+                    Match.object_like(
+                        {
+                            "LoggingLevel": "ERROR",
+                            "DataTraceEnabled": False,
+                            "MetricsEnabled": True,
+                            "ThrottlingRateLimit": 100,
+                            "ThrottlingBurstLimit": 200,
+                        }
+                    )
+                ]
+            ),
         },
     )
     template.has_resource_properties("AWS::ApiGateway::Method", {"HttpMethod": "ANY", "ApiKeyRequired": True})
+
+
+def test_usage_plan_tiers_throttle_and_quota(synthesized: dict[str, Any]) -> None:
+    plans = {
+        p["Properties"]["UsagePlanName"]: p["Properties"]
+        for p in _resources(synthesized, "AWS::ApiGateway::UsagePlan").values()
+    }
+    assert plans["moneygrow-dev-free"]["Throttle"] == {"RateLimit": 5, "BurstLimit": 10}
+    assert plans["moneygrow-dev-free"]["Quota"] == {"Limit": 1000, "Period": "DAY"}
+    assert plans["moneygrow-dev-pro"]["Throttle"] == {"RateLimit": 50, "BurstLimit": 100}
+    assert plans["moneygrow-dev-pro"]["Quota"] == {"Limit": 100_000, "Period": "DAY"}
+    for plan in plans.values():
+        (stage,) = plan["ApiStages"]
+        assert "Ref" in stage["Stage"] and "Ref" in stage["ApiId"]
+
+
+def test_usage_plan_ids_reach_the_api_function(synthesized: dict[str, Any]) -> None:
+    resources = synthesized["Resources"]
+    ids = _function_ids(synthesized)
+    env = resources[ids["ApiFunction"]]["Properties"]["Environment"]["Variables"]
+    assert env["MONEYGROW_USAGE_PLAN_IDS"] == "{{resolve:ssm:/moneygrow/dev/usage-plan-ids}}"
+    ((param_id, param),) = _resources(synthesized, "AWS::SSM::Parameter").items()
+    assert param["Properties"]["Name"] == "/moneygrow/dev/usage-plan-ids"
+    sep, parts = param["Properties"]["Value"]["Fn::Join"]
+    plan_ids = {lid: f"<{lid}>" for lid in _resources(synthesized, "AWS::ApiGateway::UsagePlan")}
+    value = json.loads(sep.join(p if isinstance(p, str) else plan_ids[p["Ref"]] for p in parts))
+    names = {
+        f"<{lid}>": r["Properties"]["UsagePlanName"].rsplit("-", 1)[1]
+        for lid, r in _resources(synthesized, "AWS::ApiGateway::UsagePlan").items()
+    }
+    assert {tier: names[ref] for tier, ref in value.items()} == {"free": "free", "pro": "pro"}
+    # CloudFormation resolves the reference when it creates the function: the parameter comes first.
+    depends = resources[ids["ApiFunction"]].get("DependsOn", [])
+    assert param_id in depends
+    assert env["MONEYGROW_CORS_ORIGINS"] == "http://localhost:5173"
+
+
+def test_methods_reach_the_function_by_name_and_validate_requests(synthesized: dict[str, Any]) -> None:
+    """No Method -> Function reference (it would close a cycle with the usage-plan ids)."""
+    ids = _function_ids(synthesized)
+    api_fn = synthesized["Resources"][ids["ApiFunction"]]
+    assert api_fn["Properties"]["FunctionName"] == "moneygrow-dev-api"
+    (validator_id,) = _resources(synthesized, "AWS::ApiGateway::RequestValidator")
+    validator = synthesized["Resources"][validator_id]["Properties"]
+    assert validator["ValidateRequestBody"] is True and validator["ValidateRequestParameters"] is True
+    proxies = [
+        m["Properties"]
+        for m in _resources(synthesized, "AWS::ApiGateway::Method").values()
+        if m["Properties"]["HttpMethod"] == "ANY"
+    ]
+    assert len(proxies) == 2
+    for method in proxies:
+        assert method["RequestValidatorId"] == {"Ref": validator_id}
+        uri = json.dumps(method["Integration"]["Uri"])
+        assert ":function:moneygrow-dev-api/invocations" in uri
+        assert ids["ApiFunction"] not in uri
+    for permission in _resources(synthesized, "AWS::Lambda::Permission").values():
+        assert ids["ApiFunction"] in permission.get("DependsOn", [])
+
+
+def test_cors_preflight_for_the_spa_origin(synthesized: dict[str, Any]) -> None:
+    options = [
+        m["Properties"]
+        for m in _resources(synthesized, "AWS::ApiGateway::Method").values()
+        if m["Properties"]["HttpMethod"] == "OPTIONS"
+    ]
+    assert len(options) == 2
+    for method in options:
+        assert method["ApiKeyRequired"] is False  # browsers send no key on preflight
+        (response,) = method["Integration"]["IntegrationResponses"]
+        origin = response["ResponseParameters"]["method.response.header.Access-Control-Allow-Origin"]
+        assert origin == "'http://localhost:5173'"
+
+
+def test_custom_domain_only_when_configured(
+    synthesized: dict[str, Any], prod_templates: dict[str, dict[str, Any]]
+) -> None:
+    assert not _resources(synthesized, "AWS::ApiGateway::DomainName")
+    prod = Template.from_json(prod_templates["MoneyGrow-prod"])
+    prod.has_resource_properties(
+        "AWS::ApiGateway::DomainName",
+        {
+            "DomainName": "api.example.com",
+            "RegionalCertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/abc",
+            "SecurityPolicy": "TLS_1_2",
+            "EndpointConfiguration": {"Types": ["REGIONAL"]},
+        },
+    )
+    prod.resource_count_is("AWS::ApiGateway::BasePathMapping", 1)
+
+
+# --- secrets ---------------------------------------------------------------------------------------
+
+
+def test_jwt_secret_is_generated_and_read_through_parameter_store(synthesized: dict[str, Any]) -> None:
+    ((secret_id, secret),) = _resources(synthesized, "AWS::SecretsManager::Secret").items()
+    assert secret["Properties"]["Name"] == "moneygrow/dev/jwt-signing-key"
+    assert secret["Properties"]["GenerateSecretString"]["PasswordLength"] >= 32
+    assert "SecretString" not in secret["Properties"]
+    ids = _function_ids(synthesized)
+    env = synthesized["Resources"][ids["ApiFunction"]]["Properties"]["Environment"]["Variables"]
+    name = "/aws/reference/secretsmanager/moneygrow/dev/jwt-signing-key"
+    assert env["MONEYGROW_JWT_SECRET_PARAMETER"] == name
+    statements = _role_statements(synthesized, ids["ApiFunction"])
+    read = [s for s in statements if "secretsmanager:GetSecretValue" in _actions([s])]
+    assert [s["Resource"] for s in read] == [{"Ref": secret_id}]
+    (ssm_read,) = [s for s in statements if _actions([s]) == {"ssm:GetParameter"}]
+    assert json.dumps(ssm_read["Resource"]).endswith(f':parameter{name}"]]}}')
+    for construct_id in set(FUNCTIONS) - {"ApiFunction"}:
+        assert "secretsmanager:GetSecretValue" not in _actions(
+            _role_statements(synthesized, ids[construct_id])
+        )
+
+
+def test_jwt_secret_can_stay_in_ssm(tmp_path: Path) -> None:
+    tpl = _synth(tmp_path, {"stage": "dev", "moneygrow:jwtSsmParameter": "/moneygrow/dev/jwt-secret"})[STACK]
+    assert not _resources(tpl, "AWS::SecretsManager::Secret")
+    ids = _function_ids(tpl)
+    env = tpl["Resources"][ids["ApiFunction"]]["Properties"]["Environment"]["Variables"]
+    assert env["MONEYGROW_JWT_SECRET_PARAMETER"] == "/moneygrow/dev/jwt-secret"
+
+
+# --- schedules, alerts, observability ---------------------------------------------------------------
+
+
+def test_topics_are_kms_encrypted_with_a_rotated_key(template: Template, synthesized: dict[str, Any]) -> None:
+    ((key_id, key),) = _resources(synthesized, "AWS::KMS::Key").items()
+    assert key["Properties"]["EnableKeyRotation"] is True
+    topics = _resources(synthesized, "AWS::SNS::Topic")
+    assert {t["Properties"]["TopicName"] for t in topics.values()} == {
+        "moneygrow-dev-alerts",
+        "moneygrow-dev-ops",
+    }
+    for topic in topics.values():
+        assert topic["Properties"]["KmsMasterKeyId"] == {"Fn::GetAtt": [key_id, "Arn"]}
+    principals = json.dumps(key["Properties"]["KeyPolicy"])
+    assert "cloudwatch.amazonaws.com" in principals  # alarms can publish to the encrypted topic
+
+
+def test_rescan_schedule_targets_a_queue_with_dead_letter_queues(synthesized: dict[str, Any]) -> None:
+    ((_, rule),) = _resources(synthesized, "AWS::Events::Rule").items()
+    props = rule["Properties"]
+    assert props["ScheduleExpression"] == "rate(6 hours)"
+    (target,) = props["Targets"]
+    queues = _resources(synthesized, "AWS::SQS::Queue")
+    assert target["Arn"]["Fn::GetAtt"][0] in queues
+    assert target["DeadLetterConfig"]["Arn"]["Fn::GetAtt"][0] in queues
+    assert target["RetryPolicy"]["MaximumRetryAttempts"] == 3
+    main = queues[target["Arn"]["Fn::GetAtt"][0]]["Properties"]
+    assert main["RedrivePolicy"]["maxReceiveCount"] == 3
+    for queue in queues.values():
+        assert queue["Properties"]["SqsManagedSseEnabled"] is True
+    for policy in _resources(synthesized, "AWS::SQS::QueuePolicy").values():
+        assert "aws:SecureTransport" in json.dumps(policy)
+
+
+def test_alarms_page_the_ops_topic(synthesized: dict[str, Any]) -> None:
+    alarms = _resources(synthesized, "AWS::CloudWatch::Alarm")
+    ops = next(k for k, t in _resources(synthesized, "AWS::SNS::Topic").items() if "Ops" in k)
+    by_metric: dict[tuple[str, str], int] = {}
+    for alarm in alarms.values():
+        props = alarm["Properties"]
+        assert props["AlarmActions"] == [{"Ref": ops}]
+        key = (props["Namespace"], props["MetricName"])
+        by_metric[key] = by_metric.get(key, 0) + 1
+    assert by_metric == {
+        ("AWS/ApiGateway", "5XXError"): 1,
+        ("AWS/ApiGateway", "Latency"): 1,
+        ("AWS/Lambda", "Errors"): 6,
+        ("AWS/Lambda", "Throttles"): 6,
+        ("AWS/States", "ExecutionsFailed"): 1,
+        ("AWS/States", "ExecutionsTimedOut"): 1,
+        ("AWS/SQS", "ApproximateNumberOfMessagesVisible"): 2,
+    }
+    latency = next(a["Properties"] for a in alarms.values() if a["Properties"]["MetricName"] == "Latency")
+    assert latency["ExtendedStatistic"] == "p95"
+    assert len(_resources(synthesized, "AWS::CloudWatch::Dashboard")) == 1
+
+
+def test_prod_subscribes_the_alarm_email(prod_templates: dict[str, dict[str, Any]]) -> None:
+    Template.from_json(prod_templates["MoneyGrow-prod"]).has_resource_properties(
+        "AWS::SNS::Subscription", {"Protocol": "email", "Endpoint": "ops@example.com"}
+    )
+
+
+# --- stages ------------------------------------------------------------------------------------------
+
+
+STATEFUL = (
+    "AWS::DynamoDB::Table",
+    "AWS::S3::Bucket",
+    "AWS::Logs::LogGroup",
+    "AWS::SecretsManager::Secret",
+    "AWS::KMS::Key",
+    "AWS::SQS::Queue",
+)
+
+
+def test_prod_retains_and_protects_state(
+    dev_templates: dict[str, dict[str, Any]], prod_templates: dict[str, dict[str, Any]]
+) -> None:
+    prod, dev = prod_templates["MoneyGrow-prod"], dev_templates[STACK]
+    for type_ in STATEFUL:
+        assert _resources(prod, type_), type_
+        for logical_id, res in _resources(prod, type_).items():
+            assert res.get("DeletionPolicy") == "Retain", (type_, logical_id)
+        for logical_id, res in _resources(dev, type_).items():
+            assert res.get("DeletionPolicy") == "Delete", (type_, logical_id)
+    ((_, table),) = _resources(prod, "AWS::DynamoDB::Table").items()
+    assert table["Properties"]["DeletionProtectionEnabled"] is True
+    ((_, dev_table),) = _resources(dev, "AWS::DynamoDB::Table").items()
+    assert not dev_table["Properties"].get("DeletionProtectionEnabled")
+    logs = [r["Properties"].get("RetentionInDays") for r in _resources(prod, "AWS::Logs::LogGroup").values()]
+    assert set(logs) == {90}
+    assert set(
+        r["Properties"].get("RetentionInDays") for r in _resources(dev, "AWS::Logs::LogGroup").values()
+    ) == {14}
+
+
+def test_prod_stacks_have_termination_protection(tmp_path: Path) -> None:
+    assembly = build_app(outdir=str(tmp_path), context={"stage": "prod"})
+    stacks = [c for c in assembly.node.children if isinstance(c, cdk.Stack)]
+    assert {s.stack_name for s in stacks} == {"MoneyGrow-prod", "MoneyGrow-prod-frontend"}
+    assert all(s.termination_protection for s in stacks)
+
+
+def test_unknown_stage_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unknown stage"):
+        build_app(outdir=str(tmp_path), context={"stage": "staging"})
+
+
+# --- frontend -------------------------------------------------------------------------------------------
+
+
+def test_frontend_bucket_behind_cloudfront_with_oac(dev_templates: dict[str, dict[str, Any]]) -> None:
+    tpl = dev_templates[FRONTEND_STACK]
+    frontend = Template.from_json(tpl)
+    frontend.resource_count_is("AWS::CloudFront::Distribution", 1)
+    frontend.resource_count_is("AWS::CloudFront::OriginAccessControl", 1)
+    frontend.resource_count_is("AWS::Lambda::Function", 0)  # no frontend/dist: no BucketDeployment
+    ((_, dist),) = _resources(tpl, "AWS::CloudFront::Distribution").items()
+    config = dist["Properties"]["DistributionConfig"]
+    assert config["DefaultRootObject"] == "index.html"
+    assert config["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "redirect-to-https"
+    assert "ResponseHeadersPolicyId" in config["DefaultCacheBehavior"]
+    (origin,) = config["Origins"]
+    assert "OriginAccessControlId" in origin
+    assert origin["S3OriginConfig"] == {"OriginAccessIdentity": ""}
+    fallbacks = {
+        (e["ErrorCode"], e["ResponseCode"], e["ResponsePagePath"]) for e in config["CustomErrorResponses"]
+    }
+    assert fallbacks == {(403, 200, "/index.html"), (404, 200, "/index.html")}
+    assert "Logging" in config
+    ((_, policy),) = _resources(tpl, "AWS::CloudFront::ResponseHeadersPolicy").items()
+    headers = policy["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    assert headers["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31_536_000
+    assert headers["FrameOptions"]["FrameOption"] == "DENY"
+    assert "ContentSecurityPolicy" in headers and "ContentTypeOptions" in headers
+    for bucket in _resources(tpl, "AWS::S3::Bucket").values():
+        assert bucket["Properties"]["PublicAccessBlockConfiguration"]["BlockPublicPolicy"] is True
+        assert "AccessControl" not in bucket["Properties"]
+
+
+def test_frontend_dist_is_deployed_when_built(tmp_path: Path) -> None:
+    from infra.constructs.frontend import Frontend
+
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "index.html").write_text("<!doctype html><title>MoneyGrow</title>")
+    app = cdk.App(outdir=str(tmp_path / "out"))
+    stack = cdk.Stack(app, "FrontendTest")
+    Frontend(stack, "Frontend", stage="dev", removal_policy=cdk.RemovalPolicy.DESTROY, dist=dist)
+    tpl = Template.from_stack(stack)
+    tpl.resource_count_is("Custom::CDKBucketDeployment", 1)
+    tpl.has_resource_properties("Custom::CDKBucketDeployment", {"Prune": True, "DistributionPaths": ["/*"]})
+
+
+# --- what devstack and template.local.yaml rely on ---------------------------------------------------------
+
+
+def test_main_stack_functions_are_all_moneygrow_functions(synthesized: dict[str, Any]) -> None:
+    """devstack/aws.py and devstack/sam.py translate every function: no CDK-provided ones here."""
+    for res in _resources(synthesized, "AWS::Lambda::Function").values():
+        assert "moneygrow:source" in res.get("Metadata", {})
+
+
+def test_function_environment_has_no_unresolvable_references(synthesized: dict[str, Any]) -> None:
+    """devstack/aws.py resolves each variable locally: only table, bucket and state machine refs."""
+    allowed = {"AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::StepFunctions::StateMachine"}
+    for res in _resources(synthesized, "AWS::Lambda::Function").values():
+        for name, value in res["Properties"]["Environment"]["Variables"].items():
+            for target in _refs(value):
+                assert synthesized["Resources"][target]["Type"] in allowed, (name, target)
+
+
+def _refs(value: Any) -> set[str]:
+    if isinstance(value, dict):
+        found = {value["Ref"]} if isinstance(value.get("Ref"), str) and "::" not in value["Ref"] else set()
+        if "Fn::GetAtt" in value:
+            found.add(value["Fn::GetAtt"][0])
+        for v in value.values():
+            found |= _refs(v)
+        return found
+    if isinstance(value, list):
+        return set().union(*(_refs(v) for v in value)) if value else set()
+    return set()
 
 
 # --- least privilege -----------------------------------------------------------------------------
@@ -301,6 +642,37 @@ def test_api_role_can_start_and_describe_executions(synthesized: dict[str, Any])
     actions = _actions(_role_statements(synthesized, ids["ApiFunction"]))
     assert {"states:StartExecution", "states:DescribeExecution", "ssm:GetParameter"} <= actions
     assert "dynamodb:PutItem" in actions
+
+
+def test_api_role_registers_keys_in_the_tier_plans_only(synthesized: dict[str, Any]) -> None:
+    ids = _function_ids(synthesized)
+    plans = set(_resources(synthesized, "AWS::ApiGateway::UsagePlan"))
+    granted: dict[str, set[str]] = {}
+    for st in _role_statements(synthesized, ids["ApiFunction"]):
+        for action in _actions([st]):
+            if action.startswith("apigateway:"):
+                resources = st["Resource"] if isinstance(st["Resource"], list) else [st["Resource"]]
+                for r in resources:
+                    parts = r["Fn::Join"][1]
+                    path = "".join(p if isinstance(p, str) else f"<{p['Ref']}>" for p in parts)
+                    granted.setdefault(action, set()).add(path.rsplit("::", 1)[1])
+    assert granted == {
+        "apigateway:POST": {"/apikeys", *(f"/usageplans/<{p}>/keys" for p in plans)},
+        "apigateway:DELETE": {"/apikeys/*", *(f"/usageplans/<{p}>/keys/*" for p in plans)},
+        "apigateway:PUT": {"/tags/*"},
+    }
+    for construct_id in set(FUNCTIONS) - {"ApiFunction"}:
+        actions = _actions(_role_statements(synthesized, ids[construct_id]))
+        assert not any(a.startswith(("apigateway:", "ssm:", "secretsmanager:")) for a in actions)
+
+
+def test_no_function_can_act_on_everything(synthesized: dict[str, Any]) -> None:
+    """Resource "*" only for X-Ray, which has no resource-level permissions."""
+    ids = _function_ids(synthesized)
+    for construct_id, logical_id in ids.items():
+        for st in _role_statements(synthesized, logical_id):
+            if st["Resource"] == "*":
+                assert _actions([st]) <= {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}, construct_id
 
 
 def test_aggregate_roles_write_the_table(synthesized: dict[str, Any]) -> None:
