@@ -53,6 +53,8 @@ def test_openapi_declares_an_error_model_for_every_error_status(make_stack: Any)
                     assert ref.endswith("/ErrorResponse"), (method, path, status)
             if path not in ("/health", "/health/ready"):
                 assert any(s.startswith("4") for s in op["responses"]), (method, path)
+            if "429" in op["responses"]:
+                assert {"Retry-After", "X-RateLimit-Remaining"} <= set(op["responses"]["429"]["headers"])
 
 
 def test_fuzz_the_api_from_its_openapi_document(make_stack: Any) -> None:

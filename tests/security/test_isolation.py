@@ -154,3 +154,23 @@ def test_identity_always_follows_the_credential(api: TestClient, tenants: tuple[
     # A's key id is not a credential
     r = api.get("/users/me", headers={"X-API-Key": f"mg_{a.key_id}_" + "A" * 43})
     assert r.status_code == 401
+
+
+def test_b_cannot_end_or_refresh_a_session(api: TestClient, tenants: tuple[Tenant, Tenant]) -> None:
+    a, b = tenants
+    # B logging out revokes only B's login; A's refresh token keeps working
+    assert api.post("/auth/logout", json={"refresh_token": b.refresh_token}).status_code == 204
+    fresh = api.post("/auth/refresh", json={"refresh_token": a.refresh_token})
+    assert fresh.status_code == 200
+    me = api.get("/users/me", headers={"Authorization": f"Bearer {fresh.json()['access_token']}"})
+    assert me.json()["email"] == a.email
+
+
+def test_a_bearer_next_to_a_foreign_key_header_is_still_the_bearer(
+    api: TestClient, tenants: tuple[Tenant, Tenant]
+) -> None:
+    a, b = tenants
+    # the Bearer decides who is calling; an X-API-Key next to it (the edge key) does not switch users
+    both = {**b.bearer, **a.key}
+    assert api.get("/users/me", headers=both).json()["email"] == b.email
+    _not_found(api.get(f"/analysis/{a.task_ids[0]}", headers=both))

@@ -97,14 +97,15 @@ def current_principal(
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
     api_key: Annotated[str | None, Security(_api_key)],
 ) -> Principal:
-    if api_key:
-        principal = accounts.principal_from_api_key(deps.store, api_key)
-        assert principal.key is not None
-        bucket = f"key:{principal.key.key_id}"
-        tier = principal.key.tier
-    elif bearer:
+    # Bearer first: behind API Gateway a browser session also sends the frontend's edge key as
+    # X-API-Key (the usage plan needs one on every request), which is not an app key.
+    if bearer:
         principal = Principal(accounts.user_from_access_token(deps.store, deps.issuer, bearer.credentials))
         bucket, tier = f"user:{principal.user.user_id}", principal.user.tier
+    elif api_key:
+        principal = accounts.principal_from_api_key(deps.store, api_key)
+        assert principal.key is not None
+        bucket, tier = f"key:{principal.key.key_id}", principal.key.tier
     else:
         raise Unauthorized("authentication required: a Bearer access token or an X-API-Key header")
     limit(request, deps, bucket, deps.rate.policy.for_tier(tier), f"{tier} tier")

@@ -33,11 +33,24 @@ from moneygrow_api.schemas import (
 
 def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     """Declared error responses (all share ErrorResponse), so the OpenAPI document is exact."""
-    described = {429: "Rate limited: see Retry-After and X-RateLimit-* headers"}
-    return {
-        code: {"model": ErrorResponse, **({"description": described[code]} if code in described else {})}
-        for code in codes
+    return {code: {"model": ErrorResponse, **_EXTRA.get(code, {})} for code in codes}
+
+
+def _header(description: str) -> dict[str, Any]:
+    return {"description": description, "schema": {"type": "integer"}}
+
+
+_EXTRA: dict[int, dict[str, Any]] = {
+    429: {
+        "description": "Rate limited",
+        "headers": {
+            "Retry-After": _header("Seconds until the window resets"),
+            "X-RateLimit-Limit": _header("Requests allowed in the window"),
+            "X-RateLimit-Remaining": _header("Requests left in the window"),
+            "X-RateLimit-Reset": _header("When the window resets (epoch seconds)"),
+        },
     }
+}
 
 
 _BODY = (400, 413, 415, 422, 429)  # bad JSON, too large, not JSON, invalid fields, rate limited

@@ -70,7 +70,10 @@ def password_problems(password: str, email: str) -> list[str]:
     if len(password) > MAX_LENGTH:
         problems.append(f"must be at most {MAX_LENGTH} characters")
     local = email.lower().split("@", 1)[0]
-    if password.lower() in email.lower() or (len(local) >= 4 and local in password.lower()):
+    # the whole email, or a password that is mostly the email's local part ("johnsmith99")
+    if password.lower() in email.lower() or (
+        len(local) >= 4 and local in password.lower() and 2 * len(local) >= len(password)
+    ):
         problems.append("must not contain the email address")
     if len(set(password)) < 5:
         problems.append("must use at least 5 different characters")
