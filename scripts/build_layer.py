@@ -14,7 +14,7 @@ What it builds (the CDK app picks both up at synth time when they exist, see inf
 
 Platform: Lambda's python3.11 runtime runs on Amazon Linux 2 (glibc 2.26, x86_64), so only wheels
 tagged manylinux_2_26 or older are accepted. Versions are the locked ones (`uv export --frozen`),
-except for the ML group: numpy >= 2.3, scipy >= 1.16.? and scikit-learn >= 1.8 ship manylinux_2_27+
+except for the ML group: numpy >= 2.3, scipy >= 1.17 and scikit-learn >= 1.8 ship manylinux_2_27+
 wheels only, so that group is resolved to the newest versions <= the lock that have an AL2 wheel; every
 such deviation is printed and written to build/packaging.json (train the model with those versions).
 
@@ -89,23 +89,24 @@ def dependency_groups(lock_path: Path = ROOT / "uv.lock") -> Groups:
         graph[_normalize(package["name"])] = deps
     roots = graph[PROJECT]
 
-    def closure(start: Iterable[str]) -> set[str]:
+    def closure(start: Iterable[str], stop: frozenset[str] = frozenset()) -> set[str]:
+        """Everything `start` needs, not descending into (nor including) `stop`."""
         seen: set[str] = set()
-        todo = list(start)
+        todo = [n for n in start if n not in stop]
         while todo:
             name = todo.pop()
             if name not in seen:
                 seen.add(name)
-                todo.extend(graph.get(name, ()))
+                todo.extend(d for d in graph.get(name, ()) if d not in stop)
         return seen
 
-    core = closure(roots - ML_ROOTS)
-    ml = closure(ML_ROOTS) - core
-    dropped = RUNTIME_PROVIDED & core
-    # What only the runtime-provided packages need goes too (their closure minus the rest's).
-    kept = closure((roots - ML_ROOTS) - RUNTIME_PROVIDED)
-    dropped_all = (core - kept) | dropped
-    return Groups(core=frozenset(kept), ml=frozenset(ml), dropped=frozenset(dropped_all))
+    non_ml = roots - ML_ROOTS
+    # The runtime's boto3/botocore bring their own dependencies (python-dateutil, urllib3, ...);
+    # whatever else needs one of those keeps it in the layer.
+    core = closure(non_ml, stop=RUNTIME_PROVIDED)
+    ml = closure(ML_ROOTS) - closure(non_ml)
+    dropped = closure(non_ml) - core
+    return Groups(core=frozenset(core), ml=frozenset(ml), dropped=frozenset(dropped))
 
 
 def locked_requirements() -> dict[str, str]:

@@ -8,6 +8,7 @@ import exactly the handler that Lambda would run.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -71,20 +72,40 @@ def function_code(spec: FunctionSpec) -> lambda_.Code:
     """The function's source directory, plus the ML packages when it bundles them and they are built.
 
     The ML agent carries numpy/scipy/scikit-learn in its own asset (not a second layer): staged as
-    hard links in build/functions/<construct id>/ with the source files copied on top.
+    hard links in build/functions/<construct id>-<content key>/ with the source files copied on top.
+    The directory is content-addressed and renamed into place, so synths running side by side never
+    see each other's half-staged copy.
     """
     exclude = ["__pycache__", "*.pyc"]
     if not (spec.bundle_ml and ML_PACKAGES_DIR.is_dir() and any(ML_PACKAGES_DIR.iterdir())):
         return lambda_.Code.from_asset(str(ROOT / spec.source), exclude=exclude)
-    staged = STAGED_FUNCTIONS_DIR / spec.construct_id
-    shutil.rmtree(staged, ignore_errors=True)
-    try:
-        shutil.copytree(ML_PACKAGES_DIR, staged, copy_function=os.link)
-    except OSError:  # another file system: copy
-        shutil.rmtree(staged, ignore_errors=True)
-        shutil.copytree(ML_PACKAGES_DIR, staged)
-    shutil.copytree(ROOT / spec.source, staged, ignore=_IGNORE, dirs_exist_ok=True)
+    staged = STAGED_FUNCTIONS_DIR / f"{spec.construct_id}-{_staging_key(spec)}"
+    if not staged.is_dir():
+        partial = STAGED_FUNCTIONS_DIR / f".{staged.name}.{os.getpid()}"
+        shutil.rmtree(partial, ignore_errors=True)
+        try:
+            shutil.copytree(ML_PACKAGES_DIR, partial, copy_function=os.link)
+        except OSError:  # another file system: copy
+            shutil.rmtree(partial, ignore_errors=True)
+            shutil.copytree(ML_PACKAGES_DIR, partial)
+        shutil.copytree(ROOT / spec.source, partial, ignore=_IGNORE, dirs_exist_ok=True)
+        try:
+            partial.rename(staged)
+        except OSError:  # staged meanwhile by another synth: same content
+            shutil.rmtree(partial, ignore_errors=True)
     return lambda_.Code.from_asset(str(staged), exclude=exclude)
+
+
+def _staging_key(spec: FunctionSpec) -> str:
+    digest = hashlib.sha256()
+    built = PACKAGING_MANIFEST if PACKAGING_MANIFEST.exists() else ML_PACKAGES_DIR
+    digest.update(str(built.stat().st_mtime_ns).encode())
+    source = ROOT / spec.source
+    for path in sorted(source.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            digest.update(str(path.relative_to(source)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 class SharedLayer(Construct):
@@ -100,6 +121,12 @@ class SharedLayer(Construct):
             compatible_architectures=[lambda_.Architecture.X86_64],
             description="MoneyGrow shared package + locked dependencies (scripts/build_layer.py)",
         )
+        if not PACKAGING_MANIFEST.exists():
+            cdk.Annotations.of(self).add_warning_v2(
+                "moneygrow:layer-not-built",
+                "build/layer holds only shared/moneygrow: run `uv run python scripts/build_layer.py` "
+                "before deploying, or the functions fail at import.",
+            )
 
 
 @dataclass(frozen=True)
