@@ -232,7 +232,9 @@ class Api(Construct):
             proxy=True,
             description=f"MoneyGrow API ({self._defaults.stage})",
             cloud_watch_role=True,
-            cloud_watch_role_removal_policy=self._defaults.removal_policy,
+            # API Gateway's CloudWatch role is an account/region-wide setting that every stage's stack
+            # points at: destroying dev must not take prod's execution logs with it.
+            cloud_watch_role_removal_policy=cdk.RemovalPolicy.RETAIN,
             endpoint_types=[apigw.EndpointType.REGIONAL],
             default_method_options=apigw.MethodOptions(api_key_required=True),
             default_cors_preflight_options=apigw.CorsOptions(

@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import sys
+import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,7 +94,16 @@ def function_code(spec: FunctionSpec) -> lambda_.Code:
             partial.rename(staged)
         except OSError:  # staged meanwhile by another synth: same content
             shutil.rmtree(partial, ignore_errors=True)
+        _prune_staged(spec.construct_id, keep=staged)
     return lambda_.Code.from_asset(str(staged), exclude=exclude)
+
+
+def _prune_staged(construct_id: str, *, keep: Path, min_age_s: float = 600) -> None:
+    """Drop this function's older staged copies (not recent ones: a parallel synth may use them)."""
+    now = time.time()
+    for old in STAGED_FUNCTIONS_DIR.glob(f"{construct_id}-*"):
+        if old != keep and now - old.stat().st_mtime > min_age_s:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _staging_key(spec: FunctionSpec) -> str:

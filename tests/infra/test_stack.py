@@ -39,8 +39,13 @@ def _synth(outdir: Path, context: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 @pytest.fixture(scope="session")
-def dev_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
-    return _synth(tmp_path_factory.mktemp("cdk.out"), {"stage": "dev"})
+def dev_outdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cdk.out")
+
+
+@pytest.fixture(scope="session")
+def dev_templates(dev_outdir: Path) -> dict[str, dict[str, Any]]:
+    return _synth(dev_outdir, {"stage": "dev"})
 
 
 @pytest.fixture(scope="session")
@@ -590,6 +595,32 @@ def test_frontend_dist_is_deployed_when_built(tmp_path: Path) -> None:
     tpl = Template.from_stack(stack)
     tpl.resource_count_is("Custom::CDKBucketDeployment", 1)
     tpl.has_resource_properties("Custom::CDKBucketDeployment", {"Prune": True, "DistributionPaths": ["/*"]})
+
+
+# --- cdk-nag --------------------------------------------------------------------------------------------
+
+
+def test_every_cdk_nag_acknowledgment_has_a_reason(
+    dev_outdir: Path, dev_templates: dict[str, dict[str, Any]]
+) -> None:
+    """Synth succeeded, so cdk-nag found no unacknowledged error; each acknowledgment says why."""
+    report = json.loads((dev_outdir / "validation-report.json").read_text())
+    assert report["pluginReports"] == []
+    nag: dict[str, str] = {}
+    for stack in dev_templates:
+        metadata = json.loads((dev_outdir / f"{stack}.metadata.json").read_text())
+        for path, entries in metadata.items():
+            for entry in entries:
+                if entry["type"] == "aws:cdk:acknowledged-rules":
+                    for rule, reason in entry["data"].items():
+                        if "AwsSolutions" in rule:
+                            nag[f"{path} {rule}"] = reason
+    assert len(nag) >= 20
+    for finding, reason in nag.items():
+        assert len(reason) >= 30, finding
+    rules = {k.split("AwsSolutions-", 1)[1].split("[", 1)[0] for k in nag}
+    # No blanket suppression of what the stack is meant to satisfy.
+    assert not rules & {"DDB3", "S10", "SNS2", "SNS3", "SQS2", "SQS4", "APIG1", "APIG6", "SF1", "SF2", "CFR7"}
 
 
 # --- what devstack and template.local.yaml rely on ---------------------------------------------------------
