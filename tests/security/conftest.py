@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -87,3 +88,28 @@ def login(client: TestClient, email: str, password: str = PASSWORD) -> dict[str,
     tokens: dict[str, Any] = r.json()
     tokens["headers"] = {"Authorization": f"Bearer {tokens['access_token']}"}
     return tokens
+
+
+@pytest.fixture(params=["memory", "dynamodb"])
+def api(
+    request: pytest.FixtureRequest, settings: Settings, workflow: Any, issuer: TokenIssuer
+) -> Iterator[TestClient]:
+    """The in-process API on both stores: the in-memory one and DynamoDB (PynamoDB under moto)."""
+    from moneygrow_api import ApiDeps, create_app
+
+    with contextlib.ExitStack() as stack:
+        if request.param == "memory":
+            store: Any = MemoryStore()
+        else:
+            from moto import mock_aws
+
+            stack.enter_context(mock_aws())
+            from moneygrow.store.dynamo import DynamoStore, Item
+
+            store = DynamoStore("security-test", "us-east-1")
+            Item.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
+        deps = ApiDeps(
+            settings=settings, store=store, workflow=workflow, issuer=issuer, gateway=FakeGateway()
+        )
+        with TestClient(create_app(deps), raise_server_exceptions=False) as client:
+            yield client
