@@ -11,6 +11,7 @@ deletion protection, stack termination protection, longer log retention.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +42,10 @@ class StageConfig:
     custom_domain: CustomDomain | None = None
     alarm_email: str | None = None
     rescan_every_hours: int = 6
+    # JSON {"<chain>": ["https://..."]} for the agents (MONEYGROW_RPC_URLS); None: the app's default.
+    rpc_urls: str | None = None
+    # SSM SecureString holding the Etherscan v2 key (MONEYGROW_ETHERSCAN_API_KEY_PARAMETER).
+    etherscan_key_parameter: str | None = None
 
     @property
     def stack_name(self) -> str:
@@ -65,7 +70,8 @@ class StageConfig:
     @classmethod
     def from_context(cls, scope: Construct) -> StageConfig:
         """Context keys (cdk.json or -c): stage, moneygrow:corsOrigins, moneygrow:jwtSsmParameter,
-        moneygrow:domainName + moneygrow:certificateArn, moneygrow:alarmEmail, moneygrow:rescanEveryHours."""
+        moneygrow:domainName + moneygrow:certificateArn, moneygrow:alarmEmail, moneygrow:rescanEveryHours,
+        moneygrow:rpcUrls (JSON chain -> [urls]), moneygrow:etherscanKeyParameter."""
         node = scope.node
         stage = str(node.try_get_context("stage") or DEFAULT_STAGE)
         if stage not in STAGES:
@@ -84,7 +90,27 @@ class StageConfig:
             custom_domain=CustomDomain(str(domain), str(certificate)) if domain else None,
             alarm_email=node.try_get_context("moneygrow:alarmEmail") or None,
             rescan_every_hours=int(node.try_get_context("moneygrow:rescanEveryHours") or 6),
+            rpc_urls=_rpc_urls(node.try_get_context("moneygrow:rpcUrls")),
+            etherscan_key_parameter=node.try_get_context("moneygrow:etherscanKeyParameter") or None,
         )
+
+    def agent_environment(self) -> dict[str, str]:
+        env = {}
+        if self.rpc_urls:
+            env["MONEYGROW_RPC_URLS"] = self.rpc_urls
+        if self.etherscan_key_parameter:
+            env["MONEYGROW_ETHERSCAN_API_KEY_PARAMETER"] = self.etherscan_key_parameter
+        return env
+
+
+def _rpc_urls(value: Any) -> str | None:
+    """Context value (a JSON string from -c, or an object from cdk.json) -> compact JSON, checked."""
+    if not value:
+        return None
+    parsed = json.loads(value) if isinstance(value, str) else value
+    if not isinstance(parsed, dict) or not all(isinstance(v, list) and v for v in parsed.values()):
+        raise ValueError('moneygrow:rpcUrls must be {"<chain>": ["https://..."], ...}')
+    return json.dumps(parsed, separators=(",", ":"), sort_keys=True)
 
 
 class MoneyGrowStack(cdk.Stack):
@@ -112,7 +138,15 @@ class MoneyGrowStack(cdk.Stack):
             table=self.data.table,
             model_bucket=self.data.model_bucket,
             removal_policy=config.removal_policy,
+            agent_environment=config.agent_environment(),
+            agent_parameters=(config.etherscan_key_parameter,) if config.etherscan_key_parameter else (),
         )
+        if not config.rpc_urls:
+            cdk.Annotations.of(self).add_warning_v2(
+                "moneygrow:no-rpc-urls",
+                "No moneygrow:rpcUrls context: the agents use the app's default RPC endpoints "
+                "(the local anvil), which do not exist in the cloud.",
+            )
         self.api = Api(
             self,
             "Api",

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
@@ -66,11 +67,17 @@ class Workflow(Construct):
         table: dynamodb.ITable,
         model_bucket: s3.IBucket,
         removal_policy: cdk.RemovalPolicy,
+        agent_environment: dict[str, str] | None = None,
+        agent_parameters: tuple[str, ...] = (),
     ) -> None:
+        """`agent_environment`: extra variables of the agent functions (RPC endpoints, providers);
+        `agent_parameters`: SSM parameter names they may read (e.g. the Etherscan key)."""
         super().__init__(scope, construct_id)
         self._defaults = defaults
+        self._agent_environment = dict(agent_environment or {})
         self.state_machine_name = f"moneygrow-{defaults.stage}-analysis"
         self.agent_functions = {agent.name: self._agent_function(agent) for agent in AGENTS}
+        self._grant_parameters(agent_parameters)
         self._grant_model_read(model_bucket)
         self.aggregate_function = self._aggregate_function("AggregateFunction", "handler.handler")
         self.fail_function = self._aggregate_function("FailAnalysisFunction", "handler.fail_handler")
@@ -89,8 +96,19 @@ class Workflow(Construct):
             memory_mb=agent.memory_mb,
             timeout=FUNCTION_TIMEOUT,
             bundle_ml=agent.bundle_ml,
+            environment=self._agent_environment,
         )
         return python_function(self, spec, self._defaults)
+
+    def _grant_parameters(self, names: tuple[str, ...]) -> None:
+        if not names:
+            return
+        stack = cdk.Stack.of(self)
+        arns = [
+            stack.format_arn(service="ssm", resource="parameter", resource_name=n.lstrip("/")) for n in names
+        ]
+        for fn in self.agent_functions.values():
+            fn.add_to_role_policy(iam.PolicyStatement(actions=["ssm:GetParameter"], resources=arns))
 
     def _aggregate_function(self, construct_id: str, handler: str) -> lambda_.Function:
         spec = FunctionSpec(

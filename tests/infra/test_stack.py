@@ -712,3 +712,31 @@ def test_aggregate_roles_write_the_table(synthesized: dict[str, Any]) -> None:
         actions = _actions(_role_statements(synthesized, ids[construct_id]))
         assert {"dynamodb:PutItem", "dynamodb:UpdateItem"} <= actions
         assert not any(a.startswith("states:") for a in actions)
+
+
+def test_rpc_urls_and_etherscan_key_reach_the_agents_only(tmp_path: Path) -> None:
+    rpc = {"ethereum": ["https://eth.example"], "bsc": ["https://bsc.example"]}
+    tpl = _synth(
+        tmp_path,
+        {
+            "stage": "dev",
+            "moneygrow:rpcUrls": json.dumps(rpc),
+            "moneygrow:etherscanKeyParameter": "/moneygrow/dev/etherscan-api-key",
+        },
+    )[STACK]
+    ids = _function_ids(tpl)
+    for construct_id, logical_id in ids.items():
+        env = tpl["Resources"][logical_id]["Properties"]["Environment"]["Variables"]
+        is_agent = construct_id in AGENTS
+        assert ("MONEYGROW_RPC_URLS" in env) is is_agent, construct_id
+        if is_agent:
+            assert json.loads(env["MONEYGROW_RPC_URLS"]) == rpc
+            assert env["MONEYGROW_ETHERSCAN_API_KEY_PARAMETER"] == "/moneygrow/dev/etherscan-api-key"
+            statements = _role_statements(tpl, logical_id)
+            (read,) = [s for s in statements if _actions([s]) == {"ssm:GetParameter"}]
+            assert json.dumps(read["Resource"]).endswith(':parameter/moneygrow/dev/etherscan-api-key"]]}')
+
+
+def test_bad_rpc_urls_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="rpcUrls"):
+        build_app(outdir=str(tmp_path), context={"stage": "dev", "moneygrow:rpcUrls": '["https://x"]'})
