@@ -213,3 +213,25 @@ def test_counters_are_atomic_and_independent(store: Store) -> None:
         for t in threads:
             t.join()
         assert store.incr_counter("c", 2_000_000_000) == 201
+
+
+def test_crafted_cursors_are_refused_not_sent_to_the_database(store: Store) -> None:
+    import base64
+    import json
+
+    for n in range(3):
+        store.put_analysis(_analysis("u1", n))
+    crafted = [
+        {"pk": {"S": "USER#u1"}, "sk": {"N": "1"}},
+        {"gsi1pk": {"S": "USER#u1#ANALYSES"}, "gsi1sk": {"N": "x"}, "pk": {"S": "a"}, "sk": {"S": "b"}},
+        {"gsi1pk": {"S": "USER#u1#ANALYSES"}},
+        {"gsi1pk": {"S": "USER#u1#ANALYSES"}, "gsi1sk": {"S": ""}, "pk": {"S": "a"}, "sk": {"S": "b"}},
+        ["not", "a", "dict"],
+    ]
+    for key in crafted:
+        raw = json.dumps(key)
+        cursor = base64.urlsafe_b64encode(raw.encode()).decode()
+        with pytest.raises(InvalidCursor):
+            store.list_analyses("u1", 2, cursor)
+        with pytest.raises(InvalidCursor):
+            store.list_api_keys("u1", 2, cursor)

@@ -162,6 +162,14 @@ def _decode_cursor(cursor: str | None, attr: str, expected: str) -> dict[str, An
         raise InvalidCursor("cursor is not valid") from exc
     if not isinstance(key, dict) or key.get(attr) != {"S": expected}:
         raise InvalidCursor("cursor does not belong to this listing")
+    # exactly the key attributes DynamoDB returned, all strings: a crafted cursor must not reach
+    # DynamoDB as a malformed ExclusiveStartKey (a ValidationException would be a 500)
+    names = {"pk", "sk"} | ({"gsi1pk", "gsi1sk"} if attr == "gsi1pk" else set())
+    if set(key) != names or not all(
+        isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) and 0 < len(v["S"]) <= 1024
+        for v in key.values()
+    ):
+        raise InvalidCursor("cursor is not valid")
     return key
 
 
