@@ -55,7 +55,9 @@ def demo_tokens(anvil: AnvilProcess, tmp_path_factory: pytest.TempPathFactory) -
 
 
 @pytest.fixture(scope="session")
-def chain_settings(anvil: AnvilProcess, demo_tokens: dict[str, str]) -> Any:
+def chain_settings(anvil: AnvilProcess, demo_tokens: dict[str, str], dex: dict[str, Any]) -> Any:
+    # With the DEX in place, as on every real network and in `make dev`: without its router the trade
+    # simulation cannot run, and the heuristic agent rightly reports DEGRADED.
     from moneygrow.chains import Chain
     from moneygrow.config import Settings
 

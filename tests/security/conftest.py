@@ -39,7 +39,7 @@ class FakeGateway:
 
 @dataclass
 class Stack:
-    store: MemoryStore
+    store: Any  # MemoryStore unless a test passes another
     gateway: FakeGateway
     settings: Settings
     app: Any
@@ -52,9 +52,9 @@ class Stack:
 def make_stack(workflow: Any) -> Callable[..., Stack]:
     from moneygrow_api import ApiDeps, create_app
 
-    def build(**overrides: Any) -> Stack:
+    def build(store: Any = None, **overrides: Any) -> Stack:
         settings = Settings(jwt_secret="security-test-secret-" + "z" * 32, **overrides)
-        store, gateway = MemoryStore(), FakeGateway()
+        store, gateway = store or MemoryStore(), FakeGateway()
         deps = ApiDeps(
             settings=settings,
             store=store,
@@ -98,18 +98,22 @@ def api(
     from moneygrow_api import ApiDeps, create_app
 
     with contextlib.ExitStack() as stack:
-        if request.param == "memory":
-            store: Any = MemoryStore()
-        else:
-            from moto import mock_aws
-
-            stack.enter_context(mock_aws())
-            from moneygrow.store.dynamo import DynamoStore, Item
-
-            store = DynamoStore("security-test", "us-east-1")
-            Item.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
+        store = MemoryStore() if request.param == "memory" else stack.enter_context(dynamo_store())
         deps = ApiDeps(
             settings=settings, store=store, workflow=workflow, issuer=issuer, gateway=FakeGateway()
         )
         with TestClient(create_app(deps), raise_server_exceptions=False) as client:
             yield client
+
+
+@contextlib.contextmanager
+def dynamo_store() -> Iterator[Any]:
+    """A DynamoStore on a fresh table under moto (in-process)."""
+    from moto import mock_aws
+
+    with mock_aws():
+        from moneygrow.store.dynamo import DynamoStore, Item
+
+        store = DynamoStore("security-test", "us-east-1")
+        Item.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
+        yield store

@@ -9,6 +9,7 @@ Derandomized (a fixed seed per test) and without the example database, so it can
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections import Counter
 from typing import Any
@@ -28,7 +29,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.security.conftest import login
+from tests.security.conftest import dynamo_store, login
 
 MIN_REQUESTS = 2000
 EXAMPLES_PER_OPERATION_AND_MODE = 110
@@ -57,9 +58,18 @@ def test_openapi_declares_an_error_model_for_every_error_status(make_stack: Any)
                 assert {"Retry-After", "X-RateLimit-Remaining"} <= set(op["responses"]["429"]["headers"])
 
 
-def test_fuzz_the_api_from_its_openapi_document(make_stack: Any) -> None:
+@pytest.mark.parametrize("store", ["memory", "dynamodb"])
+def test_fuzz_the_api_from_its_openapi_document(make_stack: Any, store: str) -> None:
+    """The same run on the in-memory store and on DynamoDB (PynamoDB under moto)."""
+    with contextlib.ExitStack() as resources:
+        backend = resources.enter_context(dynamo_store()) if store == "dynamodb" else None
+        _fuzz_all(make_stack, backend)
+
+
+def _fuzz_all(make_stack: Any, backend: Any) -> None:
     # Limits out of the way so the fuzzer reaches the handlers (429 is exercised in test_rate_limits).
     stack = make_stack(
+        store=backend,
         rate_limit_free_per_min=10**9,
         rate_limit_auth_ip_per_min=10**9,
         rate_limit_auth_account_per_15min=10**9,
