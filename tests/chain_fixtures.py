@@ -3,7 +3,7 @@
 Register it once in tests/conftest.py with `pytest_plugins = ["tests.chain_fixtures"]`.
 Fixtures:
 - `anvil`: a running anvil on a free port (has .url); skips the test when the npm binary is missing.
-- `demo_tokens`: deploys DemoToken/ScamToken and writes the smart-money CSV; returns the addresses
+- `demo_tokens`: deploys DemoToken/ScamToken (after `dex`) and writes the smart-money CSV; returns the addresses
   plus "smart_money_wallets" (the CSV path) and "chain_json" (the addresses file).
 - `chain_settings` / `chain_deps`: Settings and AgentDeps pointing every chain at that anvil.
 - `dex`: the real Uniswap V2 contracts (plus WETH9 and stablecoin stand-ins) at the canonical
@@ -47,7 +47,11 @@ def anvil() -> Iterator[AnvilProcess]:
 
 
 @pytest.fixture(scope="session")
-def demo_tokens(anvil: AnvilProcess, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def demo_tokens(
+    anvil: AnvilProcess, dex: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, str]:
+    # With the DEX in place, as on every real network and in `make dev`: without its router the trade
+    # simulation cannot run and the heuristic agent rightly reports DEGRADED, whatever the test order.
     d = tmp_path_factory.mktemp("chain")
     world = deploy_demo_tokens(anvil.url, d / "chain.json")
     _write_wallets(anvil.url, d / "smart_money.csv")
@@ -55,9 +59,7 @@ def demo_tokens(anvil: AnvilProcess, tmp_path_factory: pytest.TempPathFactory) -
 
 
 @pytest.fixture(scope="session")
-def chain_settings(anvil: AnvilProcess, demo_tokens: dict[str, str], dex: dict[str, Any]) -> Any:
-    # With the DEX in place, as on every real network and in `make dev`: without its router the trade
-    # simulation cannot run, and the heuristic agent rightly reports DEGRADED.
+def chain_settings(anvil: AnvilProcess, demo_tokens: dict[str, str]) -> Any:
     from moneygrow.chains import Chain
     from moneygrow.config import Settings
 
