@@ -5,7 +5,7 @@ RUN := $(UV) run --frozen
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONPATH := $(CURDIR)/shared:$(CURDIR)/functions/api:$(CURDIR)
 
-.PHONY: install lint test test-unit dev synth bench clean sam-template
+.PHONY: install lint test test-unit dev synth bench clean sam-template sam-local sam-invoke
 
 install: .venv/.installed contracts/node_modules/.installed
 
@@ -47,3 +47,12 @@ clean:
 # template.local.yaml (AWS SAM, for `sam local` with Docker), generated from the CDK app.
 sam-template: install
 	$(RUN) python -m devstack.sam
+
+# SAM local with Lambda containers, offline (needs root + Debian's docker.io and debootstrap): starts
+# its own dockerd, builds the local python3.11 Lambda image once, serves the API from containers.
+sam-local: install
+	$(RUN) python -m devstack.samlocal api
+
+# `sam local invoke` of each agent with events/*.json (the result JSON per function).
+sam-invoke: install
+	$(RUN) python -m devstack.samlocal invoke

@@ -277,6 +277,9 @@ def local_only_environment() -> dict[str, Any]:
     return {
         "AWS_ENDPOINT_URL": ref("AwsEndpointUrl"),
         "MONEYGROW_RPC_URLS": sub("{" + rpc_urls + "}"),
+        # Declared so `sam local --env-vars` may set it (SAM only overrides declared variables):
+        # devstack.samlocal points the smart-money agent at the dev stack's wallet list.
+        "MONEYGROW_SMART_MONEY_WALLETS": "",
     }
 
 

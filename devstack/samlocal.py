@@ -45,6 +45,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from devstack.chain import free_port
+from devstack.process import DevStack, dev_stack, stop_group
+
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "build"
 DOCKER_STATE = BUILD / "docker"
@@ -80,13 +83,6 @@ LOCAL_HOST_NAME = "host.docker.internal"
 
 def log(message: str) -> None:
     print(f"[sam-local] {message}", file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 # --- can Docker run here? -----------------------------------------------------------------------------
@@ -129,6 +125,10 @@ def _daemon_answers(host: str | None) -> bool:
 # --- dockerd -------------------------------------------------------------------------------------------
 
 
+class DockerUnavailable(RuntimeError):
+    """dockerd is installed but would not start here (no cgroups, no iptables, ...): Docker cannot run."""
+
+
 class Dockerd:
     """The daemon to use: the one at DOCKER_HOST if it answers, else our own dockerd (stopped on exit)."""
 
@@ -137,6 +137,7 @@ class Dockerd:
         self.proc: subprocess.Popen[bytes] | None = None
         self.host = os.environ.get("DOCKER_HOST", "")
         self.started_seconds = 0.0
+        self.started_pid: int | None = None  # set when we started dockerd ourselves
 
     @property
     def env(self) -> dict[str, str]:
@@ -189,9 +190,10 @@ class Dockerd:
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 tail = (self.state / "dockerd.log").read_text(errors="replace")[-3000:]
                 self.stop()
-                raise RuntimeError(f"dockerd did not start:\n{tail}")
+                raise DockerUnavailable(f"dockerd did not start:\n{tail}")
             time.sleep(0.2)
         self.started_seconds = time.monotonic() - started
+        self.started_pid = self.proc.pid
         log(f"started dockerd (pid {self.proc.pid}, {self.host}) in {self.started_seconds:.1f} s")
         return self
 
@@ -519,90 +521,6 @@ class Relay:
 # --- the dev stack (moto + anvil) --------------------------------------------------------------------------
 
 
-@dataclass
-class DevStack:
-    proc: subprocess.Popen[bytes]
-    api: str
-    moto_port: int
-    anvil_port: int
-    state: Path
-
-    @property
-    def chain(self) -> dict[str, Any]:
-        data: dict[str, Any] = json.loads((self.state / "chain.json").read_text())
-        return data
-
-    def log_tail(self) -> str:
-        path = self.state / "devstack.log"
-        return path.read_text(errors="replace")[-4000:] if path.exists() else ""
-
-
-@contextlib.contextmanager
-def dev_stack(
-    state: Path, *, lambda_endpoint: str | None = None, timeout_s: float = 240
-) -> Iterator[DevStack]:
-    """`python -m devstack` on free ports (its Lambda tasks forwarded to `lambda_endpoint` if given)."""
-    import httpx
-
-    state.mkdir(parents=True, exist_ok=True)
-    api_port, moto_port, anvil_port = free_port(), free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MONEYGROW_", "AWS_ENDPOINT"))}
-    module = (
-        ["-m", "devstack.samlocal", "devstack", "--lambda-endpoint", lambda_endpoint]
-        if lambda_endpoint
-        else ["-m", "devstack"]
-    )
-    logfile = (state / "devstack.log").open("w")
-    proc = subprocess.Popen(  # nosec B603
-        [
-            sys.executable,
-            *module,
-            "--api-port",
-            str(api_port),
-            "--moto-port",
-            str(moto_port),
-            "--anvil-port",
-            str(anvil_port),
-            "--state-dir",
-            str(state),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=logfile,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    logfile.close()
-    stack = DevStack(proc, f"http://127.0.0.1:{api_port}", moto_port, anvil_port, state)
-    try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"devstack exited with {proc.returncode}:\n{stack.log_tail()}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{stack.api}/health/ready", timeout=2).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"devstack not ready after {timeout_s} s:\n{stack.log_tail()}")
-            time.sleep(0.5)
-        yield stack
-    finally:
-        _stop_group(proc, signal.SIGINT)
-
-
-def _stop_group(proc: subprocess.Popen[Any], sig: int, timeout_s: float = 30) -> None:
-    if proc.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, sig)
-    try:
-        proc.wait(timeout=timeout_s)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-
-
 # --- sam local ----------------------------------------------------------------------------------------------
 
 
@@ -672,7 +590,7 @@ def sam_service(
             time.sleep(0.3)
         yield url
     finally:
-        _stop_group(proc, signal.SIGTERM, timeout_s=60)
+        stop_group(proc, signal.SIGTERM, timeout_s=60)
 
 
 @dataclass

@@ -3,8 +3,8 @@
 Register it once in tests/conftest.py with `pytest_plugins = ["tests.chain_fixtures"]`.
 Fixtures:
 - `anvil`: a running anvil on a free port (has .url); skips the test when the npm binary is missing.
-- `demo_tokens`: deploys DemoToken/ScamToken (after `dex`) and writes the smart-money CSV; returns the addresses
-  plus "smart_money_wallets" (the CSV path) and "chain_json" (the addresses file).
+- `demo_tokens`: deploys DemoToken/ScamToken (after `dex`) and writes the smart-money CSV; returns the
+  addresses plus "smart_money_wallets" (the CSV path) and "chain_json" (the addresses file).
 - `chain_settings` / `chain_deps`: Settings and AgentDeps pointing every chain at that anvil.
 - `dex`: the real Uniswap V2 contracts (plus WETH9 and stablecoin stand-ins) at the canonical
   addresses of every network (devstack/dex.py); returns deploy_dex's address map.

@@ -1,0 +1,104 @@
+"""Start `python -m devstack` (what `make dev` runs) as a child process on free ports, wait until it is
+ready, and stop it with its whole process group: for the end-to-end tests and SAM local."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess  # nosec B404
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from devstack.chain import free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class DevStack:
+    proc: subprocess.Popen[bytes]
+    api: str
+    moto_port: int
+    anvil_port: int
+    state: Path
+
+    @property
+    def chain(self) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads((self.state / "chain.json").read_text())
+        return data
+
+    def log_tail(self) -> str:
+        path = self.state / "devstack.log"
+        return path.read_text(errors="replace")[-4000:] if path.exists() else ""
+
+
+@contextlib.contextmanager
+def dev_stack(
+    state: Path, *, lambda_endpoint: str | None = None, timeout_s: float = 240
+) -> Iterator[DevStack]:
+    """`python -m devstack` on free ports (its Lambda tasks forwarded to `lambda_endpoint` if given)."""
+    import httpx
+
+    state.mkdir(parents=True, exist_ok=True)
+    api_port, moto_port, anvil_port = free_port(), free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MONEYGROW_", "AWS_ENDPOINT"))}
+    module = (
+        ["-m", "devstack.samlocal", "devstack", "--lambda-endpoint", lambda_endpoint]
+        if lambda_endpoint
+        else ["-m", "devstack"]
+    )
+    logfile = (state / "devstack.log").open("w")
+    proc = subprocess.Popen(  # nosec B603
+        [
+            sys.executable,
+            *module,
+            "--api-port",
+            str(api_port),
+            "--moto-port",
+            str(moto_port),
+            "--anvil-port",
+            str(anvil_port),
+            "--state-dir",
+            str(state),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=logfile,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    logfile.close()
+    stack = DevStack(proc, f"http://127.0.0.1:{api_port}", moto_port, anvil_port, state)
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"devstack exited with {proc.returncode}:\n{stack.log_tail()}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{stack.api}/health/ready", timeout=2).status_code == 200:
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"devstack not ready after {timeout_s} s:\n{stack.log_tail()}")
+            time.sleep(0.5)
+        yield stack
+    finally:
+        stop_group(proc, signal.SIGINT)
+
+
+def stop_group(proc: subprocess.Popen[Any], sig: int, timeout_s: float = 30) -> None:
+    if proc.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, sig)
+    try:
+        proc.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)

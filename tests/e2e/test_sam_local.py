@@ -1,0 +1,124 @@
+"""SAM local, for real: the API and every Lambda of the analysis run in Lambda-like containers
+(devstack.samlocal: our own dockerd, the offline python3.11 image, `sam build`, `sam local
+start-api` / `start-lambda` / `invoke`) against the dev stack's moto and anvil.
+
+Skipped, with the reason printed, where Docker cannot run (no docker.io, not root, no debootstrap).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from devstack import samlocal
+from devstack.sam import load_sam_template
+from moneygrow.agents.runner import run_agent
+from moneygrow.models import AgentName
+from tests.conftest import reset_process_caches
+from tests.e2e.flow import assert_scam_verdict, user_journey
+
+REASON = samlocal.docker_unavailable_reason()
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.chain,
+    pytest.mark.docker,
+    pytest.mark.skipif(REASON is not None, reason=f"SAM local cannot run here: {REASON}"),
+    pytest.mark.timeout(1500),  # a fresh machine builds the image and the layer first
+]
+AGENTS = {
+    "HeuristicAgentFunction": AgentName.HEURISTIC,
+    "MlAgentFunction": AgentName.ML,
+    "SmartMoneyAgentFunction": AgentName.SMART_MONEY,
+}
+
+
+@pytest.fixture(scope="module")
+def sam(tmp_path_factory: pytest.TempPathFactory) -> Iterator[samlocal.SamLocal]:
+    try:
+        running = samlocal.sam_local(tmp_path_factory.mktemp("sam-local"))
+        session = running.__enter__()
+    except samlocal.DockerUnavailable as exc:  # installed, but this machine cannot run containers
+        pytest.skip(f"SAM local cannot run here: {exc}")
+    try:
+        print(f"\n[sam-local] image: {session.image.summary()}")
+        yield session
+    finally:
+        running.__exit__(None, None, None)
+    # Stopped cleanly: the dockerd we started is gone (its containers were removed before it stopped).
+    if session.docker.started_pid is not None:
+        assert not _alive(session.docker.started_pid), "dockerd still running"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}").exists() and "zombie" not in Path(f"/proc/{pid}/status").read_text()
+
+
+def test_register_key_analyze_result_with_every_function_in_a_container(sam: samlocal.SamLocal) -> None:
+    body = user_journey(sam.api, sam.stack.chain["ScamToken"], poll_timeout_s=300)
+    assert_scam_verdict(body)
+    assert body["result"]["agent_statuses"]["ml"] == "OK"
+    # The workflow's tasks really ran in containers: start-lambda served an invocation of each.
+    log = (sam.stack.state.parent / "start-lambda.log").read_text()
+    for function in (*AGENTS, "AggregateFunction"):
+        assert f'/functions/{function}/invocations HTTP/1.1" 200' in log, (
+            f"{function} not run by start-lambda"
+        )
+
+
+@pytest.mark.parametrize("function", list(AGENTS))
+def test_sam_local_invoke_matches_the_in_process_handler(
+    sam: samlocal.SamLocal, function: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    event = json.loads((samlocal.EVENTS / samlocal.AGENT_FUNCTIONS[function]).read_text())
+    event["token_address"] = sam.stack.chain["ScamToken"]
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps(event))
+
+    in_container = sam.invoke(function, path)
+    in_process = _in_process(sam, AGENTS[function], event, monkeypatch)
+
+    assert in_container["agent"] == in_process["agent"] == AGENTS[function].value
+    assert in_container["status"] == in_process["status"] == "OK", (in_container, in_process)
+    assert _findings(in_container) == _findings(in_process)
+    assert in_container["gaps"] == in_process["gaps"]
+    if function == "MlAgentFunction":
+        assert in_container["data"]["scam_probability"] == pytest.approx(
+            in_process["data"]["scam_probability"]
+        )
+        assert in_container["data"]["model_version"] == in_process["data"]["model_version"]
+    if function == "SmartMoneyAgentFunction":
+        assert in_container["data"] == in_process["data"]
+
+
+def _in_process(
+    sam: samlocal.SamLocal, agent: AgentName, event: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> dict[str, Any]:
+    """The same agent in this process, configured like the container: the dev stack's moto and anvil."""
+    params = load_sam_template(samlocal.TEMPLATE.read_text())["Parameters"]
+    rpc = f"http://127.0.0.1:{sam.stack.anvil_port}"
+    for key, value in {
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{sam.stack.moto_port}",
+        "MONEYGROW_TABLE_NAME": params["TableName"]["Default"],
+        "MONEYGROW_MODEL_BUCKET": params["ModelBucketName"]["Default"],
+        "MONEYGROW_RPC_URLS": json.dumps({c: [rpc] for c in ("ethereum", "bsc", "polygon")}),
+        "MONEYGROW_SMART_MONEY_WALLETS": str(sam.stack.state / "smart_money.csv"),
+    }.items():
+        monkeypatch.setenv(key, value)
+    reset_process_caches()
+    try:
+        return run_agent(agent, event)
+    finally:
+        reset_process_caches()
+
+
+def _findings(result: dict[str, Any]) -> list[tuple[str, str, int]]:
+    return sorted((f["type"], f["severity"], f["score"]) for f in result["findings"])
