@@ -5,7 +5,7 @@ RUN := $(UV) run --frozen
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONPATH := $(CURDIR)/shared:$(CURDIR)/functions/api:$(CURDIR)
 
-.PHONY: install lint test test-unit dev synth bench clean sam-template sam-local sam-invoke
+.PHONY: install lint test test-unit dev synth bench clean sam-template sam-local sam-invoke audit
 
 install: .venv/.installed contracts/node_modules/.installed
 
@@ -23,6 +23,14 @@ lint: install
 	$(RUN) ruff format --check .
 	$(RUN) mypy
 	$(RUN) bandit -q -c pyproject.toml -r shared functions devstack infra ml
+
+# Known vulnerabilities in the locked dependencies (uv audit, OSV). It needs api.osv.dev: where that
+# cannot be reached (this offline workplace) it says so and passes; a finding always fails.
+audit: install
+	@out=$$($(UV) audit --frozen --preview-features audit-command 2>&1); rc=$$?; echo "$$out"; \
+	if [ $$rc -ne 0 ] && echo "$$out" | grep -qE "error sending request|unrecognized subcommand|unexpected argument"; then \
+	  echo "audit: skipped, the vulnerability service (api.osv.dev) is unreachable or this uv has no audit"; exit 0; fi; \
+	exit $$rc
 
 # All tests: unit, integration (moto + local chain + workflow), infra (CDK synth), e2e (the dev stack).
 test: install

@@ -36,7 +36,8 @@ os.environ["MONEYGROW_JWT_SECRET"] = "bench-secret-" + "z" * 40
 from moto import mock_aws  # noqa: E402
 
 from devstack.aws import MOTO_CONFIG, LocalAws, load_template, synth  # noqa: E402
-from devstack.chain import deploy_demo_tokens, free_port, start_anvil, write_smart_money_wallets  # noqa: E402
+from devstack.chain import free_port, start_anvil, write_smart_money_wallets  # noqa: E402
+from devstack.zoo import deploy_world  # noqa: E402
 
 
 def _percentiles(samples_ms: list[float]) -> str:
@@ -109,7 +110,7 @@ def bench_end_to_end(n: int) -> None:
     state = ROOT / ".local" / "bench"
     state.mkdir(parents=True, exist_ok=True)
     with start_anvil(free_port()) as anvil:
-        world = deploy_demo_tokens(anvil.url)
+        world = deploy_world(anvil.url)  # as `make dev`: the DEX too, so the trade simulation runs
         write_smart_money_wallets(anvil.url, state / "smart_money.csv")
         env = {
             "MONEYGROW_RPC_URLS": json.dumps({c: [anvil.url] for c in ("ethereum", "bsc", "polygon")}),

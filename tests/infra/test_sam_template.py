@@ -110,7 +110,7 @@ def test_environment_variable_names_match(
     cdk_template: dict[str, Any], sam: dict[str, Any], ids: dict[str, str]
 ) -> None:
     local_only = set(local_only_environment())
-    assert local_only == {"AWS_ENDPOINT_URL", "MONEYGROW_RPC_URLS"}
+    assert local_only == {"AWS_ENDPOINT_URL", "MONEYGROW_RPC_URLS", "MONEYGROW_SMART_MONEY_WALLETS"}
     for logical_id, res in _resources(cdk_template, "AWS::Lambda::Function").items():
         cdk_names = set(res["Properties"]["Environment"]["Variables"])
         fn = _sam_function(sam, ids, logical_id)

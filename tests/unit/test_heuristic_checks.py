@@ -25,6 +25,7 @@ from moneygrow.chains import Chain
 from moneygrow.config import Settings
 from moneygrow.heuristics import owner as owner_check
 from moneygrow.heuristics.registry import (
+    CHECKS,
     DEAD_ADDRESS,
     OWNERSHIP_TOPIC,
     TRANSFER_TOPIC,
@@ -738,3 +739,22 @@ def test_with_the_etherscan_adapter_over_recorded_responses() -> None:
     assert result.data["holders_source"] == "explorer"
     assert ZERO_ADDRESS not in {h["address"] for h in result.data["top_holders"]}
     assert result.status is AgentStatus.OK and result.gaps == ["second opinion (GoPlus) not enabled"]
+
+
+def test_checks_run_in_the_declared_module_order_whoever_imported_them_first() -> None:
+    # The registry fills in import order; a test or another agent importing a check module early
+    # changes that order. The agent still runs them (and lists their gaps) in CHECK_MODULES order.
+    expected = heuristic.checks()
+    saved = dict(CHECKS)
+    try:
+        CHECKS.clear()
+        for module in reversed(heuristic.CHECK_MODULES):  # as if imported last-module-first
+            CHECKS.update({n: c for n, c in saved.items() if c.run.__module__ == module})
+        assert list(CHECKS) != [c.name for c in expected]
+        assert [c.name for c in heuristic.checks()] == [c.name for c in expected]
+    finally:
+        CHECKS.clear()
+        CHECKS.update(saved)
+    modules = [c.run.__module__ for c in expected]
+    assert modules == sorted(modules, key=heuristic.CHECK_MODULES.index)
+    assert {c.name for c in expected} == set(CHECKS)

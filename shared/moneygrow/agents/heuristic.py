@@ -30,9 +30,13 @@ CHECK_MODULES = (
 
 
 def checks() -> list[Check]:
+    # In CHECK_MODULES order, whatever imported a check module first (a test, another agent).
+    by_module: dict[str, list[Check]] = {}
     for module in CHECK_MODULES:
         importlib.import_module(module)
-    return list(CHECKS.values())
+    for check in CHECKS.values():
+        by_module.setdefault(check.run.__module__, []).append(check)
+    return [check for module in CHECK_MODULES for check in by_module.get(module, [])]
 
 
 def analyse(task: AnalysisTask, deps: AgentDeps, *, only: list[Check] | None = None) -> AgentResult:
