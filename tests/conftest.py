@@ -86,7 +86,9 @@ def reset_process_caches() -> None:
     """Forget what a warm Lambda keeps (settings, stores, readers) so a test can reconfigure."""
     from moneygrow.agents.runner import default_deps
     from moneygrow.config import get_settings
+    from moneygrow.ml.model_store import forget_stores
     from moneygrow.store.factory import default_store
 
     for cached in (get_settings, default_deps, default_store):
         cached.cache_clear()
+    forget_stores()

@@ -68,12 +68,16 @@ def run_agent(name: AgentName, event: dict[str, Any], deps: AgentDeps | None = N
     on purpose: the workflow's Retry/Catch turn them into a retried or degraded result."""
     task = AnalysisTask.model_validate(event)
     logger.append_keys(task_id=task.task_id, agent=name.value)
-    started = time.perf_counter()
-    with tracer.provider.in_subsegment(f"agent.{name.value}"):
-        result = load_agent(name)(task, deps or default_deps())
-    result.duration_ms = int((time.perf_counter() - started) * 1000)
-    logger.info("agent finished", extra={"status": result.status, "duration_ms": result.duration_ms})
-    return result.model_dump(mode="json")
+    try:
+        started = time.perf_counter()
+        with tracer.provider.in_subsegment(f"agent.{name.value}"):
+            result = load_agent(name)(task, deps or default_deps())
+        result.duration_ms = int((time.perf_counter() - started) * 1000)
+        logger.info("agent finished", extra={"status": result.status, "duration_ms": result.duration_ms})
+        return result.model_dump(mode="json")
+    finally:
+        # The logger outlives the invocation (and is shared with the API in the dev stack's process).
+        logger.remove_keys(["task_id", "agent"])
 
 
 def lambda_handler_for(name: AgentName) -> Callable[[dict[str, Any], Any], dict[str, Any]]:

@@ -158,3 +158,10 @@ def model_store_from_settings(settings: Settings) -> ModelStore:
             store = CachingModelStore(store_for_location(settings.model_bucket, settings.aws_region))
             _STORES[key] = store
         return store
+
+
+def forget_stores() -> None:
+    """Drop the process-wide stores (and their S3 clients, which keep the endpoint they were made
+    with): for tests that reconfigure the process, as a cold start would."""
+    with _STORES_LOCK:
+        _STORES.clear()
