@@ -114,7 +114,10 @@ def _serve(store: Any) -> Iterator[str]:
     from moneygrow.config import Settings
     from moneygrow_api import ApiDeps, create_app
 
-    settings = Settings(jwt_secret="load-test-secret-" + "q" * 32)
+    # Free tier at 600/min: each of the 10 users sends ~420/min (under it), the abuser ~1,500/min,
+    # so it crosses the limit within every one-minute window (at the default 1,200/min a 60 s run
+    # split over two windows may never reach it).
+    settings = Settings(jwt_secret="load-test-secret-" + "q" * 32, rate_limit_free_per_min=600)
     deps = ApiDeps(
         settings=settings,
         store=store,
