@@ -10,7 +10,7 @@ import signal
 import subprocess  # nosec B404
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -76,19 +76,34 @@ def dev_stack(
     logfile.close()
     stack = DevStack(proc, f"http://127.0.0.1:{api_port}", moto_port, anvil_port, state)
     try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"devstack exited with {proc.returncode}:\n{stack.log_tail()}")
+
+        def ready() -> bool:
             with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{stack.api}/health/ready", timeout=2).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"devstack not ready after {timeout_s} s:\n{stack.log_tail()}")
-            time.sleep(0.5)
+                return httpx.get(f"{stack.api}/health/ready", timeout=2).status_code == 200
+            return False
+
+        wait_until(ready, proc, "devstack", stack.log_tail, timeout_s)
         yield stack
     finally:
         stop_group(proc, signal.SIGINT)
+
+
+def wait_until(
+    ready: Callable[[], bool],
+    proc: subprocess.Popen[Any],
+    what: str,
+    log_tail: Callable[[], str],
+    timeout_s: float,
+    interval_s: float = 0.5,
+) -> None:
+    """Poll `ready` until it is true; fail with the log's tail if `proc` exits or time runs out."""
+    deadline = time.monotonic() + timeout_s
+    while not ready():
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with {proc.returncode}:\n{log_tail()}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what} not ready after {timeout_s} s:\n{log_tail()}")
+        time.sleep(interval_s)
 
 
 def stop_group(proc: subprocess.Popen[Any], sig: int, timeout_s: float = 30) -> None:

@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from devstack.chain import free_port
-from devstack.process import DevStack, dev_stack, stop_group
+from devstack.process import DevStack, dev_stack, stop_group, wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "build"
@@ -578,16 +578,17 @@ def sam_service(
     )
     out.close()
     url = f"http://127.0.0.1:{port}"
+
+    def listening() -> bool:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+        return False
+
+    def tail() -> str:
+        return logfile.read_text(errors="replace")[-4000:]
+
     try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"sam local {command} exited:\n{logfile.read_text()[-4000:]}")
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"sam local {command} not listening after {timeout_s} s")
-            time.sleep(0.3)
+        wait_until(listening, proc, f"sam local {command}", tail, timeout_s, interval_s=0.3)
         yield url
     finally:
         stop_group(proc, signal.SIGTERM, timeout_s=60)
