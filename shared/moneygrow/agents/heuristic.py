@@ -30,13 +30,12 @@ CHECK_MODULES = (
 
 
 def checks() -> list[Check]:
-    # In CHECK_MODULES order, whatever imported a check module first (a test, another agent).
-    by_module: dict[str, list[Check]] = {}
     for module in CHECK_MODULES:
         importlib.import_module(module)
-    for check in CHECKS.values():
-        by_module.setdefault(check.run.__module__, []).append(check)
-    return [check for module in CHECK_MODULES for check in by_module.get(module, [])]
+    # CHECKS fills in import order, which a test or another agent may change: sort by CHECK_MODULES
+    # (stable: registration order within a module; checks from elsewhere last).
+    rank = {module: i for i, module in enumerate(CHECK_MODULES)}
+    return sorted(CHECKS.values(), key=lambda check: rank.get(check.run.__module__, len(rank)))
 
 
 def analyse(task: AnalysisTask, deps: AgentDeps, *, only: list[Check] | None = None) -> AgentResult:
