@@ -75,13 +75,13 @@ def dev_stack(
     )
     logfile.close()
     stack = DevStack(proc, f"http://127.0.0.1:{api_port}", moto_port, anvil_port, state)
+
+    def ready() -> bool:
+        with contextlib.suppress(httpx.HTTPError):
+            return httpx.get(f"{stack.api}/health/ready", timeout=2).status_code == 200
+        return False
+
     try:
-
-        def ready() -> bool:
-            with contextlib.suppress(httpx.HTTPError):
-                return httpx.get(f"{stack.api}/health/ready", timeout=2).status_code == 200
-            return False
-
         wait_until(ready, proc, "devstack", stack.log_tail, timeout_s)
         yield stack
     finally:

@@ -629,6 +629,16 @@ class SamLocal:
         return result
 
 
+def agent_event(function: str, token_address: str, directory: Path) -> Path:
+    """events/<agent>.json for `function`, aimed at `token_address`, written into `directory`
+    (the sample's address is the demo ScamToken's; a dev stack may have deployed it elsewhere)."""
+    event = json.loads((EVENTS / AGENT_FUNCTIONS[function]).read_text())
+    event["token_address"] = token_address
+    path = directory / AGENT_FUNCTIONS[function]
+    path.write_text(json.dumps(event))
+    return path
+
+
 @contextlib.contextmanager
 def sam_local(
     state: Path, *, api_port: int | None = None, lambda_port: int | None = None
@@ -726,18 +736,14 @@ def _cmd_invoke(args: argparse.Namespace) -> int:
     state = Path(tempfile.mkdtemp(prefix="mg-sam-invoke-"))
     with contextlib.ExitStack() as stack:
         docker = stack.enter_context(Dockerd())
-        ensure_image(docker)
+        image = ensure_image(docker)
         built = sam_build(docker)
         dev = stack.enter_context(dev_stack(state / "devstack"))
         for port in (dev.moto_port, dev.anvil_port):
             stack.callback(Relay(docker.gateway(), port).close)
-        session = SamLocal(docker, ensure_image(docker), dev, "", "", built, "unused-" + "x" * 32)
-        token = dev.chain["ScamToken"]
+        session = SamLocal(docker, image, dev, "", "", built, "unused-" + "x" * 32)
         for function in args.functions or list(AGENT_FUNCTIONS):
-            event = json.loads((EVENTS / AGENT_FUNCTIONS[function]).read_text())
-            event["token_address"] = token
-            path = state / AGENT_FUNCTIONS[function]
-            path.write_text(json.dumps(event))
+            path = agent_event(function, dev.chain["ScamToken"], state)
             started = time.monotonic()
             result = session.invoke(function, path)
             print(

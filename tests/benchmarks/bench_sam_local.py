@@ -15,7 +15,6 @@ Everything stops at the end: no dockerd or container is left running.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import tempfile
@@ -91,10 +90,7 @@ def main() -> int:
                 f"analysis         {body['status']} in {time.monotonic() - t:.1f} s (agents + aggregate cold)"
             )
 
-        event = json.loads((samlocal.EVENTS / "heuristic.json").read_text())
-        event["token_address"] = sam.stack.chain["ScamToken"]
-        path = sam.stack.state / "bench-event.json"
-        path.write_text(json.dumps(event))
+        path = samlocal.agent_event("HeuristicAgentFunction", sam.stack.chain["ScamToken"], sam.stack.state)
         t = time.monotonic()
         result = sam.invoke("HeuristicAgentFunction", path)
         print(f"sam local invoke HeuristicAgentFunction {result['status']} in {time.monotonic() - t:.1f} s")

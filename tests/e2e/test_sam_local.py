@@ -69,10 +69,8 @@ def test_register_key_analyze_result_with_every_function_in_a_container(sam: sam
 def test_sam_local_invoke_matches_the_in_process_handler(
     sam: samlocal.SamLocal, function: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    event = json.loads((samlocal.EVENTS / samlocal.AGENT_FUNCTIONS[function]).read_text())
-    event["token_address"] = sam.stack.chain["ScamToken"]
-    path = tmp_path / "event.json"
-    path.write_text(json.dumps(event))
+    path = samlocal.agent_event(function, sam.stack.chain["ScamToken"], tmp_path)
+    event = json.loads(path.read_text())
 
     in_container = sam.invoke(function, path)
     in_process = _in_process(sam, AGENTS[function], event, monkeypatch)
