@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,9 +13,16 @@ from fastapi.testclient import TestClient
 
 from moneygrow.auth.tokens import TokenIssuer
 from moneygrow.config import Settings
+from moneygrow.ratelimit import Policy, RateLimiter
 from moneygrow.store.memory import MemoryStore
 
 PASSWORD = "security passphrase 7"
+
+
+def mid_window_clock() -> float:
+    """A limiter clock pinned 30 s into the current 15-minute window (so also 30 s into a 1-minute
+    one): a test's burst never straddles a fixed-window boundary, which would reset its counts."""
+    return (time.time() // 900) * 900 + 30
 
 
 @dataclass
@@ -55,6 +63,7 @@ def make_stack(workflow: Any) -> Callable[..., Stack]:
     def build(store: Any = None, **overrides: Any) -> Stack:
         settings = Settings(jwt_secret="security-test-secret-" + "z" * 32, **overrides)
         store, gateway = store or MemoryStore(), FakeGateway()
+        pinned = mid_window_clock()
         deps = ApiDeps(
             settings=settings,
             store=store,
@@ -64,6 +73,7 @@ def make_stack(workflow: Any) -> Callable[..., Stack]:
             ),
             readiness={"store": store.ping},
             gateway=gateway,
+            limiter=RateLimiter(store, Policy.from_settings(settings), clock=lambda: pinned),
         )
         return Stack(store, gateway, settings, create_app(deps))
 
