@@ -206,7 +206,7 @@ def test_time_delayed_honeypot(sim_world: dict[str, str], reader: CountingReader
     findings = simulation_findings(report)
     assert [(f.type, f.severity) for f in findings] == [("time_delayed_honeypot", "CRITICAL")]
     assert findings[0].evidence["scenario"] == "+100 blocks (+1200 s)"
-    assert reader.round_trips == 2
+    assert (n, reader.round_trips) == (4, 2)
 
 
 def test_no_pair_gives_a_no_liquidity_finding(sim_world: dict[str, str], reader: CountingReader) -> None:
@@ -250,15 +250,15 @@ def test_simulation_leaves_the_chain_unchanged(
     assert before[SIMULATOR_ADDRESS][2] == "0x"  # the simulator's code only ever lived in the override
 
 
-def test_wall_time_and_round_trips(sim_world: dict[str, str], reader: CountingReader) -> None:
-    """Figures for the report: 4 scenarios (now, +20, +1000, +7200 blocks) in 2 round trips."""
+def test_round_trips(sim_world: dict[str, str], reader: CountingReader) -> None:
+    """4 scenarios (now, +20, +1000, +7200 blocks) in 2 round trips; the wall time is printed only
+    (timing targets live in tests/benchmarks/bench_heuristic.py, not in asserts)."""
     t0 = time.perf_counter()
     report = _sim(reader, sim_world["PLAIN"])
     wall_ms = (time.perf_counter() - t0) * 1000
     n = len(report.scenarios)
     print(f"\nsimulation: {n} scenarios, {reader.round_trips} RPC round trips, {wall_ms:.0f} ms")
-    assert reader.round_trips == 2
-    assert wall_ms < 1500
+    assert (n, reader.round_trips) == (4, 2)
 
 
 def test_reader_returns_the_revert_data_of_an_overridden_call(
