@@ -41,7 +41,7 @@ from eth_utils.crypto import keccak
 from web3 import Web3
 
 from devstack.chain import E18, _rpc, _web3, deploy_demo_tokens, load_artifact
-from devstack.dex import deploy_dex, seed_stable_pools, uniswap_abi
+from devstack.dex import deploy_dex, launch_demo_token, seed_stable_pools, uniswap_abi
 from moneygrow.chain.networks import NETWORKS
 from moneygrow.chains import Chain
 
@@ -625,8 +625,9 @@ def deploy_edge_cases(rpc_url: str) -> dict[str, str]:
 
 def deploy_world(rpc_url: str, out_path: str | Path | None = None) -> dict[str, Any]:
     """The complete local chain world: the demo tokens (deploy_demo_tokens, anvil account 0 at nonces
-    0 and 1 - unchanged addresses), the DEX at every network's canonical addresses (deploy_dex) and
-    the zoo (deploy_zoo_detailed). Idempotent. Writes everything as JSON to `out_path` when given:
+    0 and 1 - unchanged addresses), the DEX at every network's canonical addresses (deploy_dex),
+    DemoToken's pool with burnt LP (launch_demo_token, key "DemoTokenPair") and the zoo
+    (deploy_zoo_detailed). Idempotent. Writes everything as JSON to `out_path` when given:
     the demo keys as before (DemoToken, ScamToken, deployer, chain_id, rpc_url) plus "dex",
     "stable_pools" (devstack.dex.seed_stable_pools: native/USD pools on every network), "edge_cases"
     (deploy_edge_cases), "zoo" ({name: address}), "zoo_details", "zoo_other_chains"
@@ -638,6 +639,7 @@ def deploy_world(rpc_url: str, out_path: str | Path | None = None) -> dict[str, 
     timings["demo_tokens"] = time.monotonic() - started
     step = time.monotonic()
     dex = deploy_dex(rpc_url)
+    demo["DemoTokenPair"] = launch_demo_token(rpc_url, demo["DemoToken"], demo["deployer"])
     timings["dex"] = time.monotonic() - step
     step = time.monotonic()
     pools = seed_stable_pools(rpc_url)

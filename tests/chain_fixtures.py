@@ -3,8 +3,9 @@
 Register it once in tests/conftest.py with `pytest_plugins = ["tests.chain_fixtures"]`.
 Fixtures:
 - `anvil`: a running anvil on a free port (has .url); skips the test when the npm binary is missing.
-- `demo_tokens`: deploys DemoToken/ScamToken (after `dex`) and writes the smart-money CSV; returns the
-  addresses plus "smart_money_wallets" (the CSV path) and "chain_json" (the addresses file).
+- `demo_tokens`: deploys DemoToken/ScamToken (after `dex`), launches DemoToken's pool (as `make dev`)
+  and writes the smart-money CSV; returns the addresses plus "DemoTokenPair", "smart_money_wallets"
+  (the CSV path) and "chain_json" (the addresses file).
 - `chain_settings` / `chain_deps`: Settings and AgentDeps pointing every chain at that anvil.
 - `dex`: the real Uniswap V2 contracts (plus WETH9 and stablecoin stand-ins) at the canonical
   addresses of every network (devstack/dex.py); returns deploy_dex's address map.
@@ -32,7 +33,7 @@ from devstack.chain import (
     start_anvil,
 )
 from devstack.chain import write_smart_money_wallets as _write_wallets
-from devstack.dex import deploy_dex
+from devstack.dex import deploy_dex, launch_demo_token
 from devstack.zoo import deploy_world
 
 
@@ -54,6 +55,7 @@ def demo_tokens(
     # simulation cannot run and the heuristic agent rightly reports DEGRADED, whatever the test order.
     d = tmp_path_factory.mktemp("chain")
     world = deploy_demo_tokens(anvil.url, d / "chain.json")
+    world["DemoTokenPair"] = launch_demo_token(anvil.url, world["DemoToken"], world["deployer"])
     _write_wallets(anvil.url, d / "smart_money.csv")
     return {**world, "smart_money_wallets": str(d / "smart_money.csv"), "chain_json": str(d / "chain.json")}
 

@@ -103,6 +103,7 @@ def test_honest_token_scores_below_the_scam(stack: TestClient, demo_tokens: dict
     honest = _analyse(stack, headers, demo_tokens["DemoToken"])["result"]
     scam = _analyse(stack, headers, demo_tokens["ScamToken"])["result"]
     assert honest["risk_score"] < scam["risk_score"]
+    assert honest["risk_level"] == "LOW", honest  # launched with a burnt-LP pool, no owner powers
     assert not [f for f in honest["heuristic_risks"] if f["severity"] in ("CRITICAL", "HIGH")]
     assert honest["smart_money_analysis"]["status"] == "OK"
 

@@ -12,7 +12,16 @@ import pytest
 from web3 import HTTPProvider, Web3
 
 from devstack.chain import E18, AnvilProcess, accounts, load_artifact
-from devstack.dex import FEE_TO_SETTER, deploy_dex, pair_address, uniswap_abi
+from devstack.dex import (
+    DEMO_POOL_NATIVE,
+    DEMO_POOL_TOKENS,
+    FEE_TO_SETTER,
+    LP_BURN_ADDRESS,
+    deploy_dex,
+    launch_demo_token,
+    pair_address,
+    uniswap_abi,
+)
 from moneygrow.chain.networks import NETWORKS, UNISWAP_V2_INIT_CODE_HASH
 from moneygrow.chains import Chain
 
@@ -136,6 +145,22 @@ def test_a_normally_deployed_token_trades_on_uniswap(
     path = [net.wrapped_native, token.address]
     _send(w3, router.functions.swapExactETHForTokens(1, path, trader, DEADLINE), trader, value=E18)
     assert token.functions.balanceOf(trader).call() > 0
+
+
+def test_demo_token_launches_with_burnt_lp(demo_tokens: dict[str, str], anvil: AnvilProcess) -> None:
+    w3 = _w3(anvil.url)
+    net = NETWORKS[Chain.ETHEREUM]
+    pair = demo_tokens["DemoTokenPair"]
+    assert pair == pair_address(net.dex.factory, demo_tokens["DemoToken"], net.wrapped_native)
+    pool = w3.eth.contract(address=pair, abi=uniswap_abi("UniswapV2Pair"))
+    r0, r1, _ = pool.functions.getReserves().call()
+    assert sorted((r0, r1)) == sorted((DEMO_POOL_TOKENS, DEMO_POOL_NATIVE))
+    supply = pool.functions.totalSupply().call()
+    assert pool.functions.balanceOf(LP_BURN_ADDRESS).call() == supply - 1000  # all but MINIMUM_LIQUIDITY
+    assert pool.functions.balanceOf(demo_tokens["deployer"]).call() == 0
+    nonce = w3.eth.get_transaction_count(demo_tokens["deployer"])
+    assert launch_demo_token(anvil.url, demo_tokens["DemoToken"], demo_tokens["deployer"]) == pair
+    assert w3.eth.get_transaction_count(demo_tokens["deployer"]) == nonce  # idempotent: nothing sent
 
 
 def test_stable_pools_price_the_native_coins(world: dict[str, Any], anvil: AnvilProcess) -> None:

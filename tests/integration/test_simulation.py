@@ -206,7 +206,7 @@ def test_time_delayed_honeypot(sim_world: dict[str, str], reader: CountingReader
     findings = simulation_findings(report)
     assert [(f.type, f.severity) for f in findings] == [("time_delayed_honeypot", "CRITICAL")]
     assert findings[0].evidence["scenario"] == "+100 blocks (+1200 s)"
-    assert (n, reader.round_trips) == (4, 2)
+    assert reader.round_trips == 2
 
 
 def test_no_pair_gives_a_no_liquidity_finding(sim_world: dict[str, str], reader: CountingReader) -> None:
