@@ -70,8 +70,8 @@ def _banner(api: str, world: dict[str, Any], model_note: str) -> str:
 MoneyGrow is running locally.
   API          {api}   (OpenAPI UI: {api}/docs)
   chain        {world["rpc_url"]} (anvil, chain id {world["chain_id"]})
-  demo tokens  DemoToken {world["DemoToken"]}
-               ScamToken {world["ScamToken"]}
+  demo tokens  DemoToken {world["DemoToken"]}   (honest; pool {world.get("DemoTokenPair", "-")}, LP burnt)
+               ScamToken {world["ScamToken"]}   (mint / blacklist / 25 % sell tax)
   token zoo    (launched on the local Uniswap V2 at its mainnet addresses; see devstack/zoo.py)
 {zoo}
   ML           {model_note}
