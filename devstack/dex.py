@@ -30,7 +30,6 @@ idempotent: a contract whose code is already in place is left alone (with its pa
 `seed_stable_pools` (run by devstack.zoo.deploy_world after deploy_dex) then adds native/stablecoin
 pools at fixed prices (1 ETH = $3,000, 1 BNB = $600, 1 MATIC = $0.50) so USD liquidity can be
 measured locally. That one sends transactions (from an impersonated market-maker account).
-`launch_demo_token` gives DemoToken the launch an honest project does: a pool with burnt LP.
 """
 
 from __future__ import annotations
@@ -48,7 +47,6 @@ from web3 import HTTPProvider, Web3
 
 from devstack.chain import CONTRACTS, E18, _rpc, load_artifact
 from moneygrow.chain.networks import NETWORKS, UNISWAP_V2_INIT_CODE_HASH
-from moneygrow.chains import Chain
 
 UNISWAP_BUILD = {
     "UniswapV2Factory": CONTRACTS / "node_modules" / "@uniswap" / "v2-core" / "build",
@@ -286,37 +284,3 @@ def seed_stable_pools(rpc_url: str) -> dict[str, Any]:
         if impersonating:
             _rpc(rpc_url, "anvil_stopImpersonatingAccount", [MARKET_MAKER])
     return result
-
-
-DEMO_POOL_TOKENS = 600_000 * E18  # 60 % of DemoToken's supply...
-DEMO_POOL_NATIVE = 100 * E18  # ...against 100 ETH ($300,000 at NATIVE_USD_CENTS)
-LP_BURN_ADDRESS = to_checksum_address("0x000000000000000000000000000000000000dead")
-
-
-def launch_demo_token(rpc_url: str, token: str, deployer: str) -> str:
-    """DemoToken's launch on the ethereum network's Uniswap V2 (needs deploy_dex first): the deployer
-    (an unlocked anvil account) pools DEMO_POOL_TOKENS against DEMO_POOL_NATIVE and burns the LP
-    tokens, so the honest demo has locked liquidity and a deployer left with ~15 % of the supply, as
-    a fair launch would. Idempotent: a pool that already has reserves is left alone. Returns the pair.
-    """
-    w3 = Web3(HTTPProvider(rpc_url, request_kwargs={"timeout": 10}))
-    net = NETWORKS[Chain.ETHEREUM]
-    weth = to_checksum_address(net.wrapped_native)
-    factory = w3.eth.contract(
-        address=to_checksum_address(net.dex.factory), abi=uniswap_abi("UniswapV2Factory")
-    )
-    router = w3.eth.contract(
-        address=to_checksum_address(net.dex.router), abi=uniswap_abi("UniswapV2Router02")
-    )
-    pair = str(factory.functions.getPair(to_checksum_address(token), weth).call())
-    if int(pair, 16) != 0:
-        pool = w3.eth.contract(address=to_checksum_address(pair), abi=uniswap_abi("UniswapV2Pair"))
-        if pool.functions.getReserves().call()[0] > 0:
-            return to_checksum_address(pair)
-    demo = w3.eth.contract(address=to_checksum_address(token), abi=load_artifact("DemoToken")["abi"])
-    _send_as(rpc_url, deployer, demo.address, demo.encode_abi("approve", [router.address, DEMO_POOL_TOKENS]))
-    data = router.encode_abi(
-        "addLiquidityETH", [demo.address, DEMO_POOL_TOKENS, 0, 0, LP_BURN_ADDRESS, _DEADLINE]
-    )
-    _send_as(rpc_url, deployer, router.address, data, value=DEMO_POOL_NATIVE)
-    return to_checksum_address(str(factory.functions.getPair(demo.address, weth).call()))

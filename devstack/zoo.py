@@ -41,7 +41,7 @@ from eth_utils.crypto import keccak
 from web3 import Web3
 
 from devstack.chain import E18, _rpc, _web3, deploy_demo_tokens, load_artifact
-from devstack.dex import deploy_dex, launch_demo_token, seed_stable_pools, uniswap_abi
+from devstack.dex import deploy_dex, seed_stable_pools, uniswap_abi
 from moneygrow.chain.networks import NETWORKS
 from moneygrow.chains import Chain
 
@@ -244,9 +244,10 @@ FEE_WALLET = zoo_account("FeeToken.fee-wallet")
 class _Actor:
     """An impersonated account sending transactions through anvil."""
 
-    def __init__(self, w3: Web3, rpc_url: str, address: str) -> None:
+    def __init__(self, w3: Web3, rpc_url: str, address: str, *, fund: bool = True) -> None:
         self.w3, self.url, self.address = w3, rpc_url, address
-        _rpc(rpc_url, "anvil_setBalance", [address, hex(DEPLOYER_BALANCE)])
+        if fund:  # not for an anvil dev account: it has its own ETH
+            _rpc(rpc_url, "anvil_setBalance", [address, hex(DEPLOYER_BALANCE)])
         _rpc(rpc_url, "anvil_impersonateAccount", [address])
 
     def send(self, to: str | None, data: str, value: int = 0) -> dict[str, Any]:
@@ -620,6 +621,33 @@ def deploy_edge_cases(rpc_url: str) -> dict[str, str]:
     return out
 
 
+# --- DemoToken's launch -----------------------------------------------------------------------------
+
+DEMO_POOL_TOKENS = 600_000 * E18  # 60 % of DemoToken's supply...
+DEMO_POOL_NATIVE = 100 * E18  # ...against 100 ETH ($300,000 at devstack.dex.NATIVE_USD_CENTS)
+
+
+def launch_demo_token(rpc_url: str, token: str, deployer: str) -> str:
+    """DemoToken's launch on the ethereum network's Uniswap V2 (needs deploy_dex first): the deployer
+    (an unlocked anvil account) pools DEMO_POOL_TOKENS against DEMO_POOL_NATIVE and burns the LP
+    tokens, so the honest demo has locked liquidity and a deployer left with ~15 % of the supply, as
+    a fair launch would. Idempotent: a pool that already has reserves is left alone. Returns the pair.
+    """
+    w3 = _web3(rpc_url)
+    pair = _pair(w3, token)
+    if int(pair, 16) != 0:
+        reserves = w3.eth.contract(address=pair, abi=uniswap_abi("UniswapV2Pair")).functions.getReserves()
+        if reserves.call()[0] > 0:
+            return pair
+    owner = _Actor(w3, rpc_url, deployer, fund=False)
+    try:
+        abi = load_artifact("DemoToken")["abi"]
+        _add_liquidity(owner, token, abi, DEMO_POOL_TOKENS, DEMO_POOL_NATIVE, "burnt")
+    finally:
+        owner.close()
+    return _pair(w3, token)
+
+
 # --- the whole local world --------------------------------------------------------------------------
 
 
@@ -639,8 +667,10 @@ def deploy_world(rpc_url: str, out_path: str | Path | None = None) -> dict[str, 
     timings["demo_tokens"] = time.monotonic() - started
     step = time.monotonic()
     dex = deploy_dex(rpc_url)
-    demo["DemoTokenPair"] = launch_demo_token(rpc_url, demo["DemoToken"], demo["deployer"])
     timings["dex"] = time.monotonic() - step
+    step = time.monotonic()
+    demo["DemoTokenPair"] = launch_demo_token(rpc_url, demo["DemoToken"], demo["deployer"])
+    timings["demo_pool"] = time.monotonic() - step
     step = time.monotonic()
     pools = seed_stable_pools(rpc_url)
     timings["stable_pools"] = time.monotonic() - step

@@ -33,8 +33,8 @@ from devstack.chain import (
     start_anvil,
 )
 from devstack.chain import write_smart_money_wallets as _write_wallets
-from devstack.dex import deploy_dex, launch_demo_token
-from devstack.zoo import deploy_world
+from devstack.dex import deploy_dex
+from devstack.zoo import deploy_world, launch_demo_token
 
 
 @pytest.fixture(scope="session")

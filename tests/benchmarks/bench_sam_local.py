@@ -27,6 +27,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "shared")]
 import httpx  # noqa: E402
 
 from devstack import samlocal  # noqa: E402
+from tests.e2e.flow import poll_analysis  # noqa: E402
 
 
 def _timed(http: httpx.Client, method: str, path: str, **kwargs: object) -> float:
@@ -80,12 +81,7 @@ def main() -> int:
                 json={"token_address": sam.stack.chain["ScamToken"], "chain": "ethereum"},
                 headers=auth,
             ).json()["task_id"]
-            body: dict[str, object] = {}
-            while time.monotonic() - t < 300:
-                body = http.get(f"/analysis/{task}", headers=auth).json()
-                if body["status"] in ("COMPLETED", "FAILED"):
-                    break
-                time.sleep(0.2)
+            body = poll_analysis(http, task, auth, timeout_s=300)
             print(
                 f"analysis         {body['status']} in {time.monotonic() - t:.1f} s (agents + aggregate cold)"
             )

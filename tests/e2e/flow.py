@@ -31,7 +31,7 @@ def user_journey(base: str, token_address: str, *, poll_timeout_s: float = 60) -
         else:  # it had already finished, so a new analysis started
             assert http.get(f"/analysis/{task_id}", headers=headers).json()["status"] == "COMPLETED"
 
-        body = _poll(http, f"/analysis/{task_id}", headers, poll_timeout_s)
+        body = poll_analysis(http, task_id, headers, poll_timeout_s)
         assert body["status"] == "COMPLETED", body
 
         history = http.get("/analysis/history", headers=headers).json()
@@ -44,11 +44,14 @@ def user_journey(base: str, token_address: str, *, poll_timeout_s: float = 60) -
         return body
 
 
-def _poll(http: httpx.Client, path: str, headers: dict[str, str], timeout_s: float) -> dict[str, Any]:
+def poll_analysis(
+    http: httpx.Client, task_id: str, headers: dict[str, str], timeout_s: float
+) -> dict[str, Any]:
+    """GET /analysis/{task_id} until it is COMPLETED or FAILED (or time runs out): the last body."""
     deadline = time.monotonic() + timeout_s
     body: dict[str, Any] = {}
     while time.monotonic() < deadline:
-        body = http.get(path, headers=headers).json()
+        body = http.get(f"/analysis/{task_id}", headers=headers).json()
         if body["status"] in ("COMPLETED", "FAILED"):
             break
         time.sleep(0.2)

@@ -12,16 +12,8 @@ import pytest
 from web3 import HTTPProvider, Web3
 
 from devstack.chain import E18, AnvilProcess, accounts, load_artifact
-from devstack.dex import (
-    DEMO_POOL_NATIVE,
-    DEMO_POOL_TOKENS,
-    FEE_TO_SETTER,
-    LP_BURN_ADDRESS,
-    deploy_dex,
-    launch_demo_token,
-    pair_address,
-    uniswap_abi,
-)
+from devstack.dex import FEE_TO_SETTER, deploy_dex, pair_address, uniswap_abi
+from devstack.zoo import DEAD, DEMO_POOL_NATIVE, DEMO_POOL_TOKENS, launch_demo_token
 from moneygrow.chain.networks import NETWORKS, UNISWAP_V2_INIT_CODE_HASH
 from moneygrow.chains import Chain
 
@@ -156,7 +148,7 @@ def test_demo_token_launches_with_burnt_lp(demo_tokens: dict[str, str], anvil: A
     r0, r1, _ = pool.functions.getReserves().call()
     assert sorted((r0, r1)) == sorted((DEMO_POOL_TOKENS, DEMO_POOL_NATIVE))
     supply = pool.functions.totalSupply().call()
-    assert pool.functions.balanceOf(LP_BURN_ADDRESS).call() == supply - 1000  # all but MINIMUM_LIQUIDITY
+    assert pool.functions.balanceOf(DEAD).call() == supply - 1000  # all but MINIMUM_LIQUIDITY
     assert pool.functions.balanceOf(demo_tokens["deployer"]).call() == 0
     nonce = w3.eth.get_transaction_count(demo_tokens["deployer"])
     assert launch_demo_token(anvil.url, demo_tokens["DemoToken"], demo_tokens["deployer"]) == pair
