@@ -327,3 +327,20 @@ def slots_compared_with_caller(code: bytes, window: int = 12) -> set[int]:
         if "CALLER" in near and "EQ" in near:
             found.add(slot)
     return found
+
+
+def addresses_compared_with_caller(code: bytes, window: int = 8) -> set[str]:
+    """Hard-coded addresses (a PUSH20 constant, or an immutable: a PUSH32 holding a 20-byte value)
+    compared with CALLER nearby: an admin written into the code, invisible in storage."""
+    ins = list(instructions(strip_metadata(code)))
+    found: set[str] = set()
+    for i, cur in enumerate(ins):
+        if cur.name not in ("PUSH20", "PUSH32"):
+            continue
+        value = cur.push_data.rjust(32, b"\0")
+        if any(value[:12]) or int.from_bytes(value, "big") < 2**128 or value[12:] == b"\xff" * 20:
+            continue  # not an address (a mask, a small number, a hash)
+        near = {x.name for x in ins[max(0, i - window) : i + window]}
+        if "CALLER" in near and "EQ" in near:
+            found.add("0x" + value[12:].hex())
+    return found

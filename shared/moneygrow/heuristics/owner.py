@@ -16,13 +16,14 @@ import re
 from typing import Any
 
 from moneygrow.chain import bytecode as bc
+from moneygrow.heuristics import powers as pw
+from moneygrow.heuristics.probe import Power
 from moneygrow.heuristics.registry import (
+    STORAGE_SCAN_SLOTS,
     CheckOutcome,
     HeuristicContext,
     Read,
     as_bytes,
-    as_call,
-    call_address,
     eth_call,
     get_storage,
     is_burn,
@@ -101,7 +102,6 @@ ADMIN_GETTERS = (
     "previousOwner()",
     "pendingOwner()",
 )
-STORAGE_SCAN_SLOTS = 16  # plain storage slots read looking for a former owner's address
 
 # Function-name patterns for verified ABIs (state-changing functions only), most specific first.
 _ABI_NAME_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -137,9 +137,11 @@ def check(ctx: HeuristicContext) -> CheckOutcome:
     proxy = ctx.proxy
     if proxy is not None and proxy.upgradeable:
         risky.pop("upgrade", None)  # the proxy check reports who can upgrade
-    hidden = _hidden_owner_signals(ctx, owner, risky) if not owner_live else []
-    findings = power_findings(risky, owner, owner_live or bool(hidden), hidden)
+    scan = pw.scan(ctx, _main_pair(ctx), _getters(ctx))
+    hidden = _hidden_owner_signals(ctx, owner, risky, scan) if not owner_live else []
+    findings = power_findings(risky, owner, owner_live or bool(hidden), hidden, scan)
     findings += _hidden_owner_findings(owner, owner_live, risky, hidden)
+    findings += _external_gate(scan)
     known = well_known(ctx)
     if known is not None:
         findings = _as_issuer_powers(findings, known)
@@ -148,12 +150,55 @@ def check(ctx: HeuristicContext) -> CheckOutcome:
         "has_owner_function": owner is not None,
         "ownership_renounced": renounced,
         "hidden_owner": hidden or None,
-        "owner_powers_live": owner_live or bool(hidden) or (owner is None and bool(DANGEROUS & risky.keys())),
+        "owner_powers_live": owner_live
+        or bool(hidden)
+        or bool(scan.report.powers)
+        or (owner is None and bool(DANGEROUS & risky.keys())),
         "risky_functions": risky,
         "abi_checked": abi_used,
         "well_known": known,
+        "powers": scan.data(),
     }
-    return CheckOutcome(findings=findings, data=data)
+    return CheckOutcome(findings=findings, data=data, gaps=scan.report.gaps)
+
+
+def _external_gate(scan: pw.PowerScan) -> list[Finding]:
+    """A wallet transfer that asks another contract (not the DEX) and gets a number back: the rules,
+    or the amount credited, are decided off-contract by code whose owner can change its answer."""
+    if not scan.external_calls:
+        return []
+    valued = [c for c in scan.external_calls if c["returns_value"]]
+    score, severity = (60, Severity.HIGH) if valued else (35, Severity.MEDIUM)
+    first = (valued or scan.external_calls)[0]
+    return [
+        Finding(
+            type="transfer_depends_on_external_contract",
+            score=score,
+            severity=severity,
+            reason=f"A plain wallet transfer calls another contract ({first['contract']}, function "
+            f"{first['selector']})"
+            + (" and gets a number back that the transfer can use" if valued else "")
+            + ": whoever controls that contract can change who may sell, or how much arrives, without "
+            "touching this token's code.",
+            evidence={"calls": scan.external_calls},
+        )
+    ]
+
+
+def _main_pair(ctx: HeuristicContext) -> str | None:
+    """The pair against the wrapped native coin (else any quote), from the liquidity check's first
+    reads; None when that check is not registered (unit tests of single checks) or there is none."""
+    from moneygrow.heuristics.liquidity import pair_addresses
+
+    try:
+        pairs = pair_addresses(ctx)
+    except KeyError:
+        return None
+    return pairs.get(ctx.network.native_symbol) or next(iter(pairs.values()), None)
+
+
+def _getters(ctx: HeuristicContext) -> list[tuple[str, str]]:
+    return pw.admin_getters(ctx, [*ADMIN_GETTERS, "getRoleMember(DEFAULT_ADMIN_ROLE,0)"], "owner.getter.")
 
 
 def well_known(ctx: HeuristicContext) -> str | None:
@@ -252,17 +297,21 @@ def _category_by_name(name: str, sig: str) -> str | None:
     return None
 
 
-def _hidden_owner_signals(ctx: HeuristicContext, owner: str | None, risky: dict[str, list[str]]) -> list[str]:
+def _hidden_owner_signals(
+    ctx: HeuristicContext, owner: str | None, risky: dict[str, list[str]], scan: pw.PowerScan | None = None
+) -> list[str]:
     """Why the owner's powers may still be live although owner() says nobody (or has no owner()).
-    Strong signals (a reclaim function, an admin getter naming someone) come first; a storage slot
-    that access checks compare with msg.sender and that still holds an address is weaker evidence."""
+    Strong signals (a reclaim function, an admin getter naming someone, a power another account was
+    seen using) come first; a storage slot that access checks compare with msg.sender and that still
+    holds an address is weaker evidence."""
     signals: list[str] = []
     if risky.get("reclaim"):
         signals.append(f"ownership can be taken back: {', '.join(risky['reclaim'])}")
-    for key in [*ADMIN_GETTERS, "getRoleMember(DEFAULT_ADMIN_ROLE,0)"]:
-        who = call_address(as_call(ctx.pre(f"owner.getter.{key}")))
-        if who is not None and not is_burn(who) and who != ctx.address:
-            signals.append(f"{key} still returns {who}")
+    signals += [f"{key} still returns {who}" for key, who in _getters(ctx)]
+    for power in scan.report.powers if scan is not None else []:
+        signal = f"{power.actor.role} {power.actor.address} can still call {power.fn.label} ({power.kind})"
+        if signal not in signals:
+            signals.append(signal)
     if owner is None and not (DANGEROUS & risky.keys()) and not signals:
         return []  # nothing to own: a token without owner() and without powers
     guarded = bc.slots_compared_with_caller(ctx.code) | bc.slots_compared_with_caller(ctx.implementation_code)
@@ -293,38 +342,131 @@ def _former_owners(ctx: HeuristicContext) -> set[str]:
     return {a for a in former if not is_burn(a)}
 
 
-def power_findings(
-    risky: dict[str, list[str]], owner: str | None, powers_live: bool, hidden: list[str] | None = None
-) -> list[Finding]:
-    out: list[Finding] = []
-    renounced = owner is not None and is_burn(owner) and not hidden
-    for ftype, (categories, score, severity, reason) in POWERS.items():
-        sigs = [s for c in categories for s in risky.get(c, [])]
-        if not sigs:
-            continue
-        evidence: dict[str, Any] = {"functions": sigs, "owner": owner}
-        if renounced:
-            score, severity = int(score * RENOUNCED_FACTOR), Severity.LOW if score < 70 else Severity.MEDIUM
-            reason += " Ownership is renounced, so an owner-only version of it can no longer be called."
-        elif hidden and owner is not None:
-            reason += " Ownership looks renounced but can be taken back, so treat this power as live."
-        elif hidden:
-            reason += f" There is no owner() but an admin remains: {'; '.join(hidden)}."
-        elif powers_live:
-            reason += f" The owner {owner} still controls the contract."
-        out.append(Finding(type=ftype, score=score, severity=severity, reason=reason, evidence=evidence))
-    if powers_live and "mint" in risky and (TOOLKIT_STOPPERS & risky.keys()):
-        out.append(
-            Finding(
-                type="rug_pull_toolkit",
-                score=90,
-                severity=Severity.CRITICAL,
-                reason="One owner can both print new tokens and stop others from selling (blacklist, tax, "
-                "allow-list or pause): the classic set-up for a rug pull or honeypot.",
-                evidence={"owner": owner, "powers": sorted(risky.keys() - {"ownership"})},
-            )
+# kind of power seen by the probe -> finding type
+KIND_FINDING = {
+    "mint": "owner_can_mint",
+    "leak": "owner_can_change_balances",
+    "blacklist": "owner_can_blacklist",
+    "pause": "owner_can_pause_trading",
+    "fee": "owner_can_set_fees",
+    "limit": "owner_can_limit_transfers",
+}
+TOOLKIT_LEVERS = frozenset({"leak", "fee"})  # levers that take value from holders whatever their name
+
+
+def _finding_type(power: Power) -> str:
+    known = bc.RISKY_FUNCTIONS.get(power.fn.selector)
+    if power.kind == "pause" and known is not None and known.category == "trading":
+        return "trading_toggle"
+    return KIND_FINDING[power.kind]
+
+
+def _observed(power: Power) -> str:
+    ev = power.evidence
+    parts = []
+    if "total_supply" in ev:
+        parts.append(f"the supply rose from {ev['total_supply']['before']} to {ev['total_supply']['after']}")
+    for who, (before, after) in ev.get("raised", {}).items():
+        parts.append(f"{who} went from {before} to {after}")
+    for who, (before, after) in ev.get("lowered", {}).items():
+        parts.append(f"{who} fell from {before} to {after}")
+    for what, how in ev.get("afterwards", {}).items():
+        parts.append(f"afterwards the {what.replace('.', ' ')} {how}")
+    return "; ".join(parts)
+
+
+def _executed_finding(ftype: str, powers: list[Power], contracts: set[str]) -> Finding:
+    """Severity from consequence and governance: a disguised path held by a key is CRITICAL; the same
+    effect behind a conventional name is an issuer power (HIGH), and lower again when the holder is a
+    contract (a multisig or timelock)."""
+    best = min(powers, key=lambda p: (p.conventional, p.actor.address in contracts))
+    governed = best.actor.address in contracts
+    if not best.conventional:
+        score, severity = (
+            (70, Severity.HIGH) if governed else (95 if best.kind == "leak" else 90, Severity.CRITICAL)
         )
-    if powers_live and not hidden and not (risky.keys() & (DANGEROUS | {"upgrade", "reclaim"})):
+        how = "through a non-standard function (its selector is not a conventional one for this)"
+    else:
+        score, severity = (45, Severity.MEDIUM) if governed else (75, Severity.HIGH)
+        how = "through a conventionally exposed function"
+    holder = "a contract (multisig or timelock)" if governed else "an ordinary account"
+    reason = (
+        f"{POWERS[ftype][3]} Observed: {best.fn.label} called by {best.actor.role} {best.actor.address} "
+        f"with ({', '.join(str(a) for a in best.evidence['arguments'])}): {_observed(best)}. "
+        f"The power is used {how}, held by {holder}."
+    )
+    evidence = {
+        "observed": [p.evidence for p in powers],
+        "executed": True,
+        "functions": sorted({p.fn.label for p in powers}),
+        "holder": best.actor.address,
+        "holder_is_contract": governed,
+    }
+    return Finding(type=ftype, score=score, severity=severity, reason=reason, evidence=evidence)
+
+
+def _static_finding(ftype: str, powers: list[Power], live: bool, probed: bool) -> Finding:
+    """Storage evidence alone counts for less than an executed effect, and for less again when the
+    probe ran and calling the function changed nothing (capped, time-locked, or a holder we missed)."""
+    takes = ftype in ("owner_can_mint", "owner_can_change_balances")
+    if not live:
+        score, severity = (40, Severity.MEDIUM) if takes else (25, Severity.LOW)
+    elif probed:
+        score, severity = (45, Severity.MEDIUM) if takes else (25, Severity.LOW)
+    else:
+        score, severity = (65, Severity.HIGH) if takes else (45, Severity.MEDIUM)
+    reason = (
+        f"{POWERS[ftype][3]} Storage evidence, not executed: "
+        + "; ".join(
+            f"{p.fn.label} is access-checked and {p.evidence['evidence'].split(' and ')[-1]}" for p in powers
+        )
+        + (". Calling it as every account that may hold power had no effect now." if probed else ".")
+    )
+    return Finding(
+        type=ftype,
+        score=score,
+        severity=severity,
+        reason=reason,
+        evidence={"observed": [p.evidence for p in powers], "executed": False},
+    )
+
+
+def power_findings(
+    risky: dict[str, list[str]],
+    owner: str | None,
+    powers_live: bool,
+    hidden: list[str] | None = None,
+    scan: pw.PowerScan | None = None,
+) -> list[Finding]:
+    """One finding per kind of power: from what a probe saw the function do (strongest), else from
+    storage evidence, else from a known function name."""
+    out: list[Finding] = []
+    executed: dict[str, list[Power]] = {}
+    static: dict[str, list[Power]] = {}
+    for power in scan.report.powers if scan is not None else []:
+        executed.setdefault(_finding_type(power), []).append(power)
+    for power in scan.static if scan is not None else []:
+        static.setdefault(_finding_type(power), []).append(power)
+    probed = scan is not None and scan.executed
+    contracts = scan.contract_actors if scan is not None else set()
+    for ftype in POWERS:
+        if ftype in executed:
+            out.append(_executed_finding(ftype, executed[ftype], contracts))
+        elif ftype in static:
+            out.append(_static_finding(ftype, static[ftype], powers_live, probed))
+        else:
+            named = _named_finding(ftype, risky, owner, powers_live, hidden, probed)
+            if named is not None:
+                out.append(named)
+    toolkit = _toolkit(executed, contracts)
+    if toolkit is not None:
+        out.append(toolkit)
+    if (
+        powers_live
+        and not hidden
+        and not executed
+        and not (risky.keys() & (DANGEROUS | {"upgrade", "reclaim"}))
+    ):
         out.append(
             Finding(
                 type="owner_not_renounced",
@@ -335,6 +477,67 @@ def power_findings(
             )
         )
     return out
+
+
+def _named_finding(
+    ftype: str,
+    risky: dict[str, list[str]],
+    owner: str | None,
+    powers_live: bool,
+    hidden: list[str] | None,
+    probed: bool,
+) -> Finding | None:
+    categories, score, severity, reason = POWERS[ftype]
+    sigs = [s for c in categories for s in risky.get(c, [])]
+    if not sigs:
+        return None
+    evidence: dict[str, Any] = {"functions": sigs, "owner": owner, "executed": False}
+    renounced = owner is not None and is_burn(owner) and not hidden
+    if renounced:
+        score, severity = int(score * RENOUNCED_FACTOR), Severity.LOW if score < 70 else Severity.MEDIUM
+        reason += " Ownership is renounced, so an owner-only version of it can no longer be called."
+    elif probed and ftype != "upgradeable":
+        # The function is there by name, but calling it as every account that may hold power changed
+        # nothing now: capped, time-locked, or the power sits with an account we did not find.
+        score, severity = (40, Severity.MEDIUM) if powers_live else (20, Severity.LOW)
+        reason += (
+            " (By its name: calling it as every account that may hold power had no effect now; it may be "
+            "capped, time-locked or held by another account.)"
+        )
+    elif hidden and owner is not None:
+        reason += " Ownership looks renounced but can be taken back, so treat this power as live."
+    elif hidden:
+        reason += f" There is no owner() but an admin remains: {'; '.join(hidden)}."
+    elif powers_live:
+        reason += f" The owner {owner} still controls the contract."
+    return Finding(type=ftype, score=score, severity=severity, reason=reason, evidence=evidence)
+
+
+def _toolkit(executed: dict[str, list[Power]], contracts: set[str]) -> Finding | None:
+    """One key that was seen minting AND taking, blocking or taxing holders' sells, where the lever
+    is disguised or takes value whatever it is called (a leak, an uncapped fee): the rug-pull set-up.
+    Conventional issuer powers (a stablecoin's mint + blacklist) are reported, not called a toolkit."""
+    keyed = [p for ps in executed.values() for p in ps if p.actor.address not in contracts]
+    mints = [p for p in keyed if p.kind == "mint"]
+    levers = [p for p in keyed if p.kind != "mint"]
+    if not mints or not levers:
+        return None
+    if not any(not p.conventional for p in mints + levers) and not any(
+        p.kind in TOOLKIT_LEVERS for p in levers
+    ):
+        return None
+    return Finding(
+        type="rug_pull_toolkit",
+        score=95,
+        severity=Severity.CRITICAL,
+        reason="One key was seen both printing new tokens and taking, blocking or taxing holders' tokens "
+        f"({', '.join(sorted({p.fn.label + ': ' + p.kind for p in mints + levers}))}): the set-up of a "
+        "rug pull.",
+        evidence={
+            "holders": sorted({p.actor.address for p in mints + levers}),
+            "powers": sorted({p.kind for p in levers} | {"mint"}),
+        },
+    )
 
 
 def _hidden_owner_findings(

@@ -51,6 +51,7 @@ LOG_BLOCK_RANGE = 50_000
 LOG_BLOCK_RANGE_RETRY = 2_000  # one retry with this window when the node refuses the first one
 TRANSFER_TOPIC = "0x" + keccak(text="Transfer(address,address,uint256)").hex()
 OWNERSHIP_TOPIC = "0x" + keccak(text="OwnershipTransferred(address,address)").hex()
+STORAGE_SCAN_SLOTS = 16  # plain storage slots read in the first batch (owner-like slots, former owners)
 BURN_ADDRESSES = frozenset({ZERO_ADDRESS, DEAD_ADDRESS, "0x0000000000000000000000000000000000000001"})
 
 

@@ -1,0 +1,378 @@
+"""Who holds power over the token, and what that power does when used: the probe run on the chain.
+
+Two round trips: (1) the storage of the access-check variables, the code of every candidate actor
+(a contract - multisig, timelock - governs differently from a key), the pair's and top holders'
+balances; (2) the baseline and every probe as eth_simulateV1 requests in one JSON-RPC batch. A node
+without eth_simulateV1 gets the storage analysis alone, and the result says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from moneygrow.chain import simulate as sim
+from moneygrow.chain.inventory import SELF_SERVICE, Function, Inventory, inventory
+from moneygrow.chain.reader import ZERO_ADDRESS
+from moneygrow.heuristics import probe as pr
+from moneygrow.heuristics.registry import (
+    STORAGE_SCAN_SLOTS,
+    HeuristicContext,
+    Read,
+    as_bytes,
+    as_call,
+    call_address,
+    eth_call,
+    get_code,
+    get_storage,
+    is_burn,
+    word_address,
+    word_uint,
+)
+
+MAX_HOLDERS = 3  # real holders watched besides the pair and the two probe wallets
+
+
+@dataclass
+class PowerScan:
+    """The probe's outcome for the owner check."""
+
+    inventory: Inventory
+    actors: list[pr.Actor] = field(default_factory=list)
+    contract_actors: set[str] = field(default_factory=set)  # actors with code (multisig, timelock...)
+    report: pr.ProbeReport = field(default_factory=pr.ProbeReport)
+    executed: bool = False  # the probes ran (eth_simulateV1 answered)
+    static: list[pr.Power] = field(default_factory=list)  # storage evidence, not confirmed by a probe
+    external_calls: list[dict[str, Any]] = field(default_factory=list)  # made by a plain transfer
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "method": self.report.method if self.executed else "storage analysis only",
+            "functions": len(self.inventory.functions),
+            "candidates": [fn.label for fn in self.inventory.candidates()],
+            "balance_slots": sorted(self.inventory.balance_keys),
+            "supply_slots": sorted(self.inventory.supply_keys),
+            "transfer_path_slots": sorted(self.inventory.transfer_path_keys),
+            "actors": [
+                {"address": a.address, "role": a.role, "contract": a.address in self.contract_actors}
+                for a in self.actors
+            ],
+            "transfer_external_calls": self.external_calls,
+            "probes": self.report.probes,
+            "probes_reverted": self.report.reverted,
+            "baseline": self.report.baseline,
+            "observed": [
+                {"kind": p.kind, "executed": p.executed, "conventional": p.conventional, **p.evidence}
+                for p in [*self.report.powers, *self.static]
+            ],
+        }
+
+
+def token_inventory(ctx: HeuristicContext) -> Inventory:
+    """The inventory of the code that runs: the implementation's for a proxy."""
+    code = ctx.implementation_code or ctx.code
+    return ctx.memo("inventory", lambda: inventory(code))
+
+
+def scan(ctx: HeuristicContext, pair: str | None, getters: list[tuple[str, str]]) -> PowerScan:
+    inv = token_inventory(ctx)
+    out = PowerScan(inv)
+    if inv.error is not None:
+        out.report.gaps.append(f"owner powers: the bytecode could not be analysed ({inv.error})")
+        return out
+    candidates = _candidate_actors(ctx, inv, getters)
+    holders = _holders(ctx, pair, {a.address for a in candidates})
+    answers = ctx.read(_first_reads(ctx, inv, candidates, holders, pair))
+    actors = [a for a in _with_slot_actors(ctx, inv, answers, candidates) if _usable(ctx, a.address, pair)]
+    out.actors = actors[: pr.MAX_ACTORS]
+    out.contract_actors = {
+        a.address
+        for a in out.actors
+        if as_bytes("eth_getCode", answers.get(f"code.{a.address}", {"result": "0x"}))
+    }
+    script = _script(ctx, pair, holders, answers)
+    out.external_calls = _external_calls(ctx, answers.get("trace"), pair)
+    _run(ctx, inv, out, script)
+    return out
+
+
+def _trace_read(ctx: HeuristicContext, sender: str) -> Read:
+    """A plain transfer traced with the call tracer: which other contracts decide it."""
+    call = {"from": sender, "to": ctx.address, "data": "0x" + pr._transfer(pr.RECIPIENT, 1).hex()}
+    return Read("debug_traceCall", [call, "latest", {"tracer": "callTracer"}])
+
+
+def _external_calls(
+    ctx: HeuristicContext, raw: dict[str, Any] | None, pair: str | None
+) -> list[dict[str, Any]]:
+    """Calls a wallet transfer makes to contracts other than the token and the DEX (the trap can live
+    off-contract: a 'gate' whose answer the balance arithmetic uses). Empty when the node cannot
+    trace (debug_traceCall is rarely public): that is named in the data, not a failure."""
+    if raw is None or not isinstance(raw.get("result"), dict):
+        return []
+    net = ctx.network
+    infra = {
+        a.lower() for a in (ctx.address, net.dex.router, net.dex.factory, net.wrapped_native, pair or "")
+    }
+    found: list[dict[str, Any]] = []
+    stack = list(raw["result"].get("calls") or [])
+    while stack:
+        call = stack.pop(0)
+        stack.extend(call.get("calls") or [])
+        to = str(call.get("to") or "").lower()
+        if not to or to in infra or call.get("type") == "DELEGATECALL":
+            continue
+        output = str(call.get("output") or "0x")
+        found.append(
+            {
+                "contract": _checksum(to),
+                "type": call.get("type"),
+                "selector": str(call.get("input") or "0x")[:10],
+                "returns_value": len(output) == 66,
+                "output": output[:66],
+            }
+        )
+    return found[:5]
+
+
+# --- actors ------------------------------------------------------------------------------------------
+
+
+def _candidate_actors(
+    ctx: HeuristicContext, inv: Inventory, getters: list[tuple[str, str]]
+) -> list[pr.Actor]:
+    found: list[pr.Actor] = []
+    owner = ctx.owner
+    if owner is not None:
+        found.append(pr.Actor(owner, "owner()"))
+    for name, address in getters:
+        found.append(pr.Actor(address, name))
+    for address in sorted(inv.hardcoded):
+        found.append(pr.Actor(_checksum(address), "hard-coded address compared with the caller"))
+    deployer, how = ctx.deployer
+    if deployer is not None:
+        found.append(pr.Actor(deployer, f"deployer ({how})"))
+    for address in sorted(ctx.logs.former_owners):
+        found.append(pr.Actor(address, "former owner (OwnershipTransferred)"))
+    return found
+
+
+def _checksum(address: str) -> str:
+    from eth_utils.address import to_checksum_address
+
+    return to_checksum_address(address)
+
+
+def _access_reads(ctx: HeuristicContext, inv: Inventory) -> dict[str, Read]:
+    return {
+        f"access.{v.key}": get_storage(ctx.address, v.slot)
+        for v in inv.variables
+        if v.key in inv.access_keys and v.slot >= STORAGE_SCAN_SLOTS
+    }
+
+
+def _slot_word(ctx: HeuristicContext, answers: dict[str, dict[str, Any]], slot: int, key: str) -> bytes:
+    raw = ctx.pre(f"owner.slot.{slot}") if slot < STORAGE_SCAN_SLOTS else answers.get(f"access.{key}", {})
+    try:
+        return as_bytes("eth_getStorageAt", raw).rjust(32, b"\0")
+    except Exception:
+        return b"\0" * 32
+
+
+def _with_slot_actors(
+    ctx: HeuristicContext, inv: Inventory, answers: dict[str, dict[str, Any]], found: list[pr.Actor]
+) -> list[pr.Actor]:
+    """Actors from the variables the access checks compare with the caller (owner-like slots,
+    a marketing wallet, a hidden admin), placed right after owner()."""
+    from_slots: list[pr.Actor] = []
+    for v in inv.variables:
+        if v.key not in inv.access_keys:
+            continue
+        word = _slot_word(ctx, answers, v.slot, v.key)
+        end = 32 - v.offset
+        address = word_address(b"\0" * 12 + word[end - 20 : end]) if end >= 20 else None
+        if address is not None and int(address, 16) != 0:
+            from_slots.append(pr.Actor(address, f"storage slot {v.key} (compared with the caller)"))
+    ordered = [*found[:1], *from_slots, *found[1:]]
+    seen: set[str] = set()
+    out = []
+    for actor in ordered:
+        if actor.address not in seen:
+            seen.add(actor.address)
+            out.append(actor)
+    return out
+
+
+def _usable(ctx: HeuristicContext, address: str, pair: str | None) -> bool:
+    net = ctx.network
+    others = {ctx.address, pair, _checksum(net.dex.router), _checksum(net.wrapped_native)}
+    return not is_burn(address) and address not in others
+
+
+# --- holders and the script --------------------------------------------------------------------------
+
+
+def _holders(ctx: HeuristicContext, pair: str | None, actors: set[str]) -> list[str]:
+    """Largest holders by the Transfer logs (net received), without the pair, burn addresses,
+    the token and the candidate actors."""
+    net: dict[str, int] = {}
+    for _, src, dst, value in ctx.logs.transfers:
+        net[src] = net.get(src, 0) - value
+        net[dst] = net.get(dst, 0) + value
+    skip = {ctx.address, pair, *actors}
+    ranked = sorted((b, a) for a, b in net.items() if b > 0 and a not in skip and not is_burn(a))
+    return [a for _, a in reversed(ranked)][:MAX_HOLDERS]
+
+
+def _first_reads(
+    ctx: HeuristicContext, inv: Inventory, actors: list[pr.Actor], holders: list[str], pair: str | None
+) -> dict[str, Read]:
+    reads = _access_reads(ctx, inv)
+    for actor in actors:
+        reads[f"code.{actor.address}"] = get_code(actor.address)
+    for who in [*([pair] if pair else []), *holders, *(a.address for a in actors[:1])]:
+        reads[f"balance.{who}"] = eth_call(ctx.address, "balanceOf(address)", ("address",), (who,))
+    sender = holders[0] if holders else pair
+    if sender is not None:
+        reads["trace"] = _trace_read(ctx, sender)
+    return reads
+
+
+def _balance(answers: dict[str, dict[str, Any]], who: str) -> int:
+    raw = answers.get(f"balance.{who}")
+    if raw is None:
+        return 0
+    res = as_call(raw)
+    return (word_uint(res.data) or 0) if res.ok else 0
+
+
+def _script(
+    ctx: HeuristicContext, pair: str | None, holders: list[str], answers: dict[str, dict[str, Any]]
+) -> pr.Script:
+    funders = [w for w in [pair, *holders] if w is not None]
+    funder = next((w for w in funders if _balance(answers, w) > 0), None)
+    if funder is None:
+        top = max(holders, key=lambda h: _balance(answers, h), default=None)
+        funder = top if top is not None and _balance(answers, top) > 0 else None
+    amount = _balance(answers, funder) // pr.FUND_DIVISOR if funder else 0
+    watched = [pr.VICTIM, pr.BYSTANDER, *([pair] if pair else []), ctx.address, *holders]
+    watched += [pr.DEAD, ZERO_ADDRESS]
+    header = ctx.block
+    supply = ctx.meta.get("total_supply")
+    return pr.Script(
+        token=ctx.address,
+        block_number=ctx.block_number,
+        timestamp=int(str(header.get("timestamp") or "0x0"), 16),
+        funder=funder,
+        amount=amount,
+        pair=pair,
+        watched=list(dict.fromkeys(watched)),
+        big=max(pr.BIG, supply if isinstance(supply, int) else 0),
+    )
+
+
+# --- running -----------------------------------------------------------------------------------------
+
+
+def _run(ctx: HeuristicContext, inv: Inventory, out: PowerScan, script: pr.Script) -> None:
+    report = out.report
+    report.actors = out.actors
+    probes, skipped = pr.plan(inv, out.actors, script)
+    report.gaps += [f"owner powers: {s}" for s in skipped]
+    reads = {"baseline": Read(sim.METHOD, pr.request(script, None))}
+    reads.update({f"probe.{i}": Read(sim.METHOD, pr.request(script, p)) for i, p in enumerate(probes)})
+    answers = ctx.read(reads)
+    if sim.unsupported(answers["baseline"]):
+        report.gaps.append(
+            "owner powers: the node lacks eth_simulateV1, so no function was executed; powers come "
+            "from the storage analysis and known function names only"
+        )
+        out.static = static_powers(inv, out.actors)
+        return
+    baseline = pr.parse(script, None, answers["baseline"])
+    if baseline is None:
+        report.gaps.append(f"owner powers: the baseline simulation failed: {str(answers['baseline'])[:200]}")
+        out.static = static_powers(inv, out.actors)
+        return
+    out.executed = True
+    report.baseline = {k: {"ok": ok, "lost": lost} for k, (ok, lost) in baseline.sells.items()}
+    report.probes = len(probes)
+    confirmed: set[str] = set()
+    for i, probe in enumerate(probes):
+        run = pr.parse(script, probe, answers[f"probe.{i}"])
+        if run is None or not run.ok:
+            report.reverted += 1
+            continue
+        for power in pr.powers_from(probe, pr.effect(script, probe, run, baseline), script):
+            if not any(p.kind == power.kind and p.fn.selector == power.fn.selector for p in report.powers):
+                report.powers.append(power)
+                confirmed.add(probe.fn.selector)
+    report.powers = _one_lever_per_function(report.powers)
+    out.static = [p for p in static_powers(inv, out.actors) if p.fn.selector not in confirmed]
+
+
+_LEVER_ORDER = ("blacklist", "fee", "limit", "pause")  # the most specific reading of one function
+
+
+def _one_lever_per_function(powers: list[pr.Power]) -> list[pr.Power]:
+    """A function that taxes with one argument and reverts with another is one fee lever, not a fee
+    and a limit: keep the most specific limiting-sell kind per function (mint and leak stay)."""
+    best: dict[str, str] = {}
+    for p in powers:
+        if p.kind in _LEVER_ORDER:
+            current = best.get(p.fn.selector)
+            if current is None or _LEVER_ORDER.index(p.kind) < _LEVER_ORDER.index(current):
+                best[p.fn.selector] = p.kind
+    return [p for p in powers if p.kind not in _LEVER_ORDER or best[p.fn.selector] == p.kind]
+
+
+def static_powers(inv: Inventory, actors: list[pr.Actor]) -> list[pr.Power]:
+    """Storage evidence alone: a guarded, non-standard function that writes the balance mapping
+    (mint when it takes no victim address or also writes the supply upwards... which storage cannot
+    tell, so: a lone amount -> mint, an address or a list -> leak) or a variable the transfer path
+    reads (a limiting-sell lever)."""
+    actor = actors[0] if actors else pr.Actor(ZERO_ADDRESS, "unknown")
+    out: list[pr.Power] = []
+    for fn in inv.candidates():
+        if not inv.guarded(fn) or fn.selector in SELF_SERVICE:
+            continue
+        kind = _static_kind(inv, fn)
+        if kind is None:
+            continue
+        evidence = {
+            "function": fn.label,
+            "selector": fn.selector,
+            "actor": actor.address,
+            "actor_role": actor.role,
+            "writes": sorted(fn.writes),
+            "evidence": "storage analysis: the function is access-checked and writes "
+            + ("the balance mapping" if kind in ("mint", "leak") else "state the transfer path reads"),
+        }
+        out.append(pr.Power(kind, fn, actor, (), False, evidence))
+    return out
+
+
+def _static_kind(inv: Inventory, fn: Function) -> str | None:
+    if fn.writes & inv.balance_keys:
+        if fn.writes & inv.supply_keys or all(a.startswith("uint") for a in fn.arguments):
+            return "mint"
+        return "leak"
+    written = [inv.variable(k) for k in fn.writes & inv.transfer_path_keys]
+    types = {v.type for v in written if v is not None}
+    if any(t.startswith("mapping(address") and t.endswith("bool)") for t in types):
+        return "blacklist"
+    if "bool" in types:
+        return "pause"
+    if any(t.startswith("uint") for t in types):
+        return "limit"
+    return None
+
+
+def admin_getters(ctx: HeuristicContext, keys: list[str], prefix: str) -> list[tuple[str, str]]:
+    """(getter, address) for the prefetched admin getters that name someone."""
+    out = []
+    for key in keys:
+        who = call_address(as_call(ctx.pre(f"{prefix}{key}")))
+        if who is not None and not is_burn(who) and who != ctx.address:
+            out.append((key, who))
+    return out
