@@ -24,6 +24,8 @@ ZOO is the machine-readable expectation table the heuristic agent's tests compar
 - critical: the token traps money now (cannot sell / loses >= 50 % on a sell / will soon): the
   analysis must report at least one CRITICAL finding,
 - benign: the analysis must report no CRITICAL (and no HIGH) finding,
+- central: a legitimate centrally-issued token (roles, a minter, a multisig/timelock owner): its issuer
+  powers may be reported, but the analysis must give no CRITICAL finding and never rug_pull_toolkit,
 - lp: "burnt" or "kept" (by the deployer), notes: what the token does and how it is configured.
 """
 
@@ -72,6 +74,10 @@ TRADING_TOGGLE = "trading_toggle"
 UPGRADEABLE_PROXY = "upgradeable_proxy"
 HIDDEN_OWNER = "hidden_owner"
 TIME_DELAYED_HONEYPOT = "time_delayed_honeypot"
+RUG_PULL_TOOLKIT = "rug_pull_toolkit"
+OWNER_CAN_CHANGE_BALANCES = "owner_can_change_balances"
+TRANSFER_DEPENDS_ON_EXTERNAL_CONTRACT = "transfer_depends_on_external_contract"
+SELL_TAX = "sell_tax"
 
 FINDING_TYPES = (
     HONEYPOT,
@@ -86,6 +92,10 @@ FINDING_TYPES = (
     UPGRADEABLE_PROXY,
     HIDDEN_OWNER,
     TIME_DELAYED_HONEYPOT,
+    OWNER_CAN_CHANGE_BALANCES,
+    TRANSFER_DEPENDS_ON_EXTERNAL_CONTRACT,
+    SELL_TAX,
+    RUG_PULL_TOOLKIT,
 )
 
 
@@ -97,12 +107,14 @@ def _entry(
     lp: str,
     notes: str,
     allowed: list[str] | None = None,
+    central: bool = False,
 ) -> dict[str, Any]:
     return {
         "expected": expected,
         "allowed": allowed or [],
         "critical": critical,
         "benign": benign,
+        "central": central,
         "lp": lp,
         "notes": notes,
     }
@@ -203,6 +215,198 @@ ZOO: dict[str, dict[str, Any]] = {
         "_previousOwner can unlock() at any time and then mint. Selectors: lock(uint256), unlock(), "
         "geUnlockTime().",
     ),
+    # --- disguised owner powers: nothing is named mint/blacklist/setFee/pause (found by what code DOES) ---
+    "DisguisedMint": _entry(
+        [OWNER_CAN_MINT],
+        critical=False,
+        benign=False,
+        lp="kept",
+        notes="A mint named syncRewards(uint256), onlyOwner (owner = the deployer, live): raises the "
+        "owner's balance and totalSupply by the amount, no Transfer event. Trades normally.",
+    ),
+    "AssemblyMint": _entry(
+        [OWNER_CAN_MINT],
+        allowed=[HIDDEN_OWNER],
+        critical=False,
+        benign=False,
+        lp="kept",
+        notes="rebalance(address,uint256) adds the amount to any balance by sstore on keccak256(account . "
+        "slot 0) in inline assembly (no supply change, no event). Guarded by a private 'marketing "
+        "wallet' slot compared with msg.sender, not by owner(); the marketing wallet is "
+        "zoo_account('AssemblyMint.marketing') (zoo_details 'privileged'). owner() renounced to 0x0 "
+        "after launch (renounceOwnership).",
+    ),
+    "LeakSync": _entry(
+        [OWNER_CAN_CHANGE_BALANCES],
+        critical=False,
+        benign=False,
+        lp="kept",
+        notes="sync(address[]) onlyOwner (owner = the deployer, live) zeroes every listed holder's balance "
+        "and credits the total to the caller, no events. Trades normally.",
+    ),
+    "LeakBurn": _entry(
+        [OWNER_CAN_CHANGE_BALANCES],
+        critical=False,
+        benign=False,
+        lp="kept",
+        notes="No owner() function: a public `admin` address (the deployer) can claimRewards(holder, "
+        "amount), which burns `amount` from any holder (balance and totalSupply go down, no event).",
+    ),
+    "UnderscoreBlacklist": _entry(
+        [OWNER_CAN_BLACKLIST],
+        critical=False,
+        benign=False,
+        lp="kept",
+        notes="_setBlocked(address,bool) (external despite the underscore), onlyOwner (owner live): writes a "
+        "private mapping read by a require in _transfer - a blocked sender's transfers and sells revert "
+        "('ERC20: transfer failed'). Nobody is blocked at launch.",
+    ),
+    "SellCap": _entry(
+        [OWNER_CAN_LIMIT_TRANSFERS],
+        critical=False,
+        benign=False,
+        lp="kept",
+        notes="configure(uint256) onlyOwner sets a private per-transfer cap on sells (transfers to the pair; "
+        "the owner is exempt), checked by a require in _transfer, no lower bound (0 blocks every sell). "
+        "Launched at 2 % of the supply: sells work now.",
+    ),
+    "FeeRatio": _entry(
+        [OWNER_CAN_SET_FEES],
+        critical=False,
+        benign=False,
+        lp="kept",
+        allowed=[SELL_TAX],
+        notes="setRatio(uint16) onlyOwner sets the sell fee in basis points without a cap (10000 takes the "
+        "whole sell); the fee goes to the owner (exempt). Launched at 200 = 2 % on sells, buys and "
+        "wallet transfers untaxed (sells need the ...SupportingFeeOnTransferTokens router functions).",
+    ),
+    "OperatorRole": _entry(
+        [OWNER_CAN_MINT, OWNER_CAN_CHANGE_BALANCES],
+        allowed=[HIDDEN_OWNER, RUG_PULL_TOOLKIT],
+        critical=False,
+        benign=False,
+        lp="kept",
+        notes="A custom role mapping `operators` (the deployer is one; setOperator(address,bool) by "
+        "operators): adjust(address,uint256) sets any account's balance to the value (raise = mint, "
+        "0 = seize), totalSupply follows, no event. owner() renounced after launch; the operator "
+        "role is not.",
+    ),
+    "HardcodedAdmin": _entry(
+        [OWNER_CAN_MINT],
+        allowed=[HIDDEN_OWNER],
+        critical=False,
+        benign=False,
+        lp="kept",
+        notes="claim(uint256) adds the amount to the admin's balance (supply unchanged, no event); the "
+        "admin is an immutable embedded in the runtime bytecode (constructor argument "
+        "zoo_account('HardcodedAdmin.admin'), zoo_details 'privileged'), compared with msg.sender; "
+        "no storage slot names it. owner() renounced after launch.",
+    ),
+    "ExternalGate": _entry(
+        [TRANSFER_DEPENDS_ON_EXTERNAL_CONTRACT],
+        critical=False,
+        benign=False,
+        lp="kept",
+        notes="_transfer calls TransferGate(gate).allowed(from, to, amount) - a separate contract, address "
+        "immutable in the token (zoo_details 'gate', the deployer's nonce-0 contract; the token is "
+        "nonce 1) - and credits the returned amount (the sender is debited the full amount, the rest "
+        "is burnt). The gate's owner (the deployer) can setStrict(true): then sells are credited 0 and "
+        "revert in the router. Launched with strict off: sells work now.",
+    ),
+    "MislabelledBurn": _entry(
+        [OWNER_CAN_MINT],
+        critical=False,
+        benign=False,
+        lp="kept",
+        notes="burn(uint256) - the standard selector - burns for everybody except the owner (the deployer, "
+        "live), for whom it ADDS the amount to its balance and to totalSupply (no event).",
+    ),
+    # --- legitimate centrally-issued tokens: issuer powers, but no CRITICAL and no rug_pull_toolkit ---
+    "RolePresetToken": _entry(
+        [OWNER_CAN_MINT, OWNER_CAN_PAUSE_TRADING],
+        critical=False,
+        benign=False,
+        central=True,
+        lp="burnt",
+        notes="OpenZeppelin ERC20PresetMinterPauser style (self-contained): AccessControl with "
+        "DEFAULT_ADMIN_ROLE, MINTER_ROLE, PAUSER_ROLE (all held by the deployer); mint(address,uint256), "
+        "pause()/unpause() (stops every transfer), burn(uint256), burnFrom(address,uint256). Unpaused.",
+    ),
+    "FiatStablecoin": _entry(
+        [OWNER_CAN_MINT, OWNER_CAN_BLACKLIST, OWNER_CAN_PAUSE_TRADING, UPGRADEABLE_PROXY],
+        critical=False,
+        benign=False,
+        central=True,
+        lp="burnt",
+        notes="USDC FiatToken-style implementation (6 decimals; owner, masterMinter with "
+        "configureMinter(address,uint256) and minter allowances, mint by minters within allowance, "
+        "blacklister blacklist/unBlacklist, pauser pause/unpause; all roles = the deployer) behind the "
+        "zoo's EIP-1967 UpgradeableProxy (nonce 1; implementation nonce 0, zoo_details "
+        "'implementation'), whose admin was changed to a separate account (zoo_details 'proxy_admin'). "
+        "1e9 USD (1e15 units) minted to the deployer by itself as minter; 80 % pooled against 10 ETH.",
+    ),
+    "WardsToken": _entry(
+        [OWNER_CAN_MINT],
+        allowed=[OWNER_CAN_CHANGE_BALANCES],
+        critical=False,
+        benign=False,
+        central=True,
+        lp="burnt",
+        notes="MakerDAO Dai style: wards mapping with rely/deny (the deployer is a ward), auth-guarded "
+        "mint(address,uint256); burn(address,uint256) is open but needs the holder's allowance unless "
+        "burning one's own tokens (no power over others' balances).",
+    ),
+    "GovernanceToken": _entry(
+        [OWNER_CAN_MINT],
+        critical=False,
+        benign=False,
+        central=True,
+        lp="burnt",
+        notes="UNI style: `minter` (the deployer) may mint(address,uint256) only after mintingAllowedAfter "
+        "(365 days after deployment), at most 2 % of totalSupply per mint and then not again for "
+        "minimumTimeBetweenMints (365 days); setMinter by the minter. Minting reverts today.",
+    ),
+    "MultisigOwnedToken": _entry(
+        [OWNER_CAN_MINT],
+        critical=False,
+        benign=False,
+        central=True,
+        lp="burnt",
+        notes="Ownable token with an unlimited onlyOwner mint(address,uint256) whose owner is a "
+        "SimpleTimelock (schedule/execute, minimum delay 2 days; zoo_details 'timelock', nonce 1) whose "
+        "only proposer is a 2-of-3 SimpleMultisig (submit/confirm/execute; zoo_details 'multisig', "
+        "nonce 0; signers: the deployer and two zoo accounts). The token is nonce 2.",
+    ),
+    # --- simulation artefacts: legitimate tokens that real wallets trade fine ---
+    "SkipContractSender": _entry(
+        [],
+        critical=False,
+        benign=True,
+        lp="burnt",
+        notes="No owner. Anti-bot: a transfer FROM an address with code (other than the pair and the router) "
+        "silently moves nothing and returns true. Wallets (EOAs) buy, transfer and sell normally; a "
+        "simulator that sells from a contract sees a failed sell (a false honeypot).",
+    ),
+    "SameBlockGuard": _entry(
+        [],
+        critical=False,
+        benign=True,
+        lp="burnt",
+        notes="No owner. Anti-bot: when tx.origin has received tokens from the pair (bought) in this block, "
+        "any further transfer it makes in the same block reverts. Real wallets buy and sell in "
+        "different blocks; a buy-transfer-sell in one simulated call trips it (a false honeypot).",
+    ),
+    "HeavyRebase": _entry(
+        [],
+        critical=False,
+        benign=True,
+        lp="burnt",
+        notes="No owner. Positive rebase (+0.1 %) run inside _transfer once 7200 blocks have passed since "
+        "the last one: a loop over a storage array of every holder (~230: 225 airdropped by the deployer's "
+        "multiTransfer at launch) writing each balance and a per-epoch checkpoint: ~6-8M gas, fits a "
+        "30M block, not a 5M gas cap. Right after deployment transfers are cheap; at +7200 blocks a "
+        "simulation with a small gas cap fails (a false honeypot).",
+    ),
     "TimeDelayedHoneypot": _entry(
         [TIME_DELAYED_HONEYPOT],
         critical=True,
@@ -250,10 +454,10 @@ class _Actor:
             _rpc(rpc_url, "anvil_setBalance", [address, hex(DEPLOYER_BALANCE)])
         _rpc(rpc_url, "anvil_impersonateAccount", [address])
 
-    def send(self, to: str | None, data: str, value: int = 0) -> dict[str, Any]:
+    def send(self, to: str | None, data: str, value: int = 0, gas: int | None = None) -> dict[str, Any]:
         # A fixed gas limit: anvil's estimate for router swaps came out too low (out of gas inside the
         # pair's swap); a fixed limit also saves the estimation round trip.
-        gas = TX_GAS_DEPLOY if to is None else TX_GAS
+        gas = gas or (TX_GAS_DEPLOY if to is None else TX_GAS)
         tx: dict[str, Any] = {"from": self.address, "data": data, "value": hex(value), "gas": hex(gas)}
         if to is not None:
             tx["to"] = to
@@ -273,11 +477,19 @@ class _Actor:
         receipt = self.send(None, data)
         return to_checksum_address(receipt["contractAddress"])
 
-    def call(self, address: str, abi: list[dict[str, Any]], fn: str, *args: Any, value: int = 0) -> None:
+    def call(
+        self,
+        address: str,
+        abi: list[dict[str, Any]],
+        fn: str,
+        *args: Any,
+        value: int = 0,
+        gas: int | None = None,
+    ) -> None:
         data = self.w3.eth.contract(address=to_checksum_address(address), abi=abi).encode_abi(
             fn, args=list(args)
         )
-        self.send(address, data, value)
+        self.send(address, data, value, gas)
 
     def close(self) -> None:
         _rpc(self.url, "anvil_stopImpersonatingAccount", [self.address])
@@ -385,6 +597,94 @@ def _launch_wrapped_native(owner: _Actor) -> dict[str, Any]:
     return {"address": token}
 
 
+# Privileged accounts that are not the deployer (fixed labels: the idempotent path recomputes them).
+ASSEMBLY_MINT_MARKETING = zoo_account("AssemblyMint.marketing")
+HARDCODED_ADMIN = zoo_account("HardcodedAdmin.admin")
+FIAT_PROXY_ADMIN = zoo_account("FiatStablecoin.proxy-admin")
+FIAT_DECIMALS = 6
+FIAT_SUPPLY = 1_000_000_000 * 10**FIAT_DECIMALS
+MULTISIG_SIGNERS = (zoo_account("MultisigOwnedToken.signer-2"), zoo_account("MultisigOwnedToken.signer-3"))
+HEAVY_REBASE_AIRDROP = 225  # holders written at launch: the rebase loop then costs ~7M gas
+HEAVY_REBASE_GAS = 25_000_000
+
+
+def _launch_external_gate(owner: _Actor) -> dict[str, Any]:
+    gate = owner.deploy("TransferGate")  # nonce 0
+    token = owner.deploy("ExternalGate", "Gate Keeper", "GATE", SUPPLY, gate)  # nonce 1
+    owner.call(gate, load_artifact("TransferGate")["abi"], "setPair", _pair(owner.w3, token))
+    _add_liquidity(
+        owner, token, load_artifact("ExternalGate")["abi"], LIQUIDITY_TOKENS, LIQUIDITY_ETH, "kept"
+    )
+    _retail_buys(owner.w3, owner.url, token)
+    return {"address": token}
+
+
+def _launch_fiat_stablecoin(owner: _Actor) -> dict[str, Any]:
+    abi = load_artifact("FiatStablecoin")["abi"]
+    impl = owner.deploy("FiatStablecoin")  # nonce 0
+    init = owner.w3.eth.contract(abi=abi).encode_abi(
+        "initialize",
+        # masterMinter, pauser, blacklister and owner: the deployer
+        args=["Zoo USD Coin", "ZUSDC", "USD", FIAT_DECIMALS, *(owner.address,) * 4],
+    )
+    proxy = owner.deploy("UpgradeableProxy", impl, init)  # nonce 1
+    owner.call(proxy, load_artifact("UpgradeableProxy")["abi"], "changeAdmin", FIAT_PROXY_ADMIN)
+    owner.call(proxy, abi, "configureMinter", owner.address, FIAT_SUPPLY)
+    owner.call(proxy, abi, "mint", owner.address, FIAT_SUPPLY)
+    _add_liquidity(owner, proxy, abi, FIAT_SUPPLY * 80 // 100, LIQUIDITY_ETH, "burnt")
+    _retail_buys(owner.w3, owner.url, proxy)
+    return {"address": proxy}
+
+
+def _launch_multisig_owned(owner: _Actor) -> dict[str, Any]:
+    multisig = owner.deploy("SimpleMultisig", [owner.address, *MULTISIG_SIGNERS])  # nonce 0
+    timelock = owner.deploy("SimpleTimelock", multisig)  # nonce 1
+    token = owner.deploy("MultisigOwnedToken", "Council Token", "COUNCIL", SUPPLY)  # nonce 2
+    abi = load_artifact("MultisigOwnedToken")["abi"]
+    _add_liquidity(owner, token, abi, LIQUIDITY_TOKENS, LIQUIDITY_ETH, "burnt")
+    _retail_buys(owner.w3, owner.url, token)
+    owner.call(token, abi, "transferOwnership", timelock)
+    return {"address": token}
+
+
+def _heavy_rebase_holders() -> list[str]:
+    return [zoo_account(f"HeavyRebase.holder-{i}") for i in range(HEAVY_REBASE_AIRDROP)]
+
+
+def _launch_heavy_rebase(owner: _Actor) -> dict[str, Any]:
+    details = _standard_launch("HeavyRebase", "Heavy Rebase", "HEAVY", lp="burnt")(owner)
+    abi = load_artifact("HeavyRebase")["abi"]
+    holders = _heavy_rebase_holders()
+    owner.call(details["address"], abi, "multiTransfer", holders, 100_000 * E18, gas=HEAVY_REBASE_GAS)
+    return details
+
+
+def _extra_details(name: str, deployer: str) -> dict[str, Any]:
+    """Addresses around a token (helper contracts, privileged accounts): the same on the launch and on
+    the idempotent path (they are fixed labels or the deployer's earlier contracts)."""
+    match name:
+        case "UpgradeableProxy":
+            return {
+                "implementation": create_address(deployer, 0),
+                "malicious_implementation": create_address(deployer, 1),
+            }
+        case "AssemblyMint":
+            return {"privileged": ASSEMBLY_MINT_MARKETING}
+        case "HardcodedAdmin":
+            return {"privileged": HARDCODED_ADMIN}
+        case "ExternalGate":
+            return {"gate": create_address(deployer, 0)}
+        case "FiatStablecoin":
+            return {"implementation": create_address(deployer, 0), "proxy_admin": FIAT_PROXY_ADMIN}
+        case "MultisigOwnedToken":
+            return {
+                "multisig": create_address(deployer, 0),
+                "timelock": create_address(deployer, 1),
+                "signers": [deployer, *MULTISIG_SIGNERS],
+            }
+    return {}
+
+
 LAUNCHES: dict[str, Callable[[_Actor], dict[str, Any]]] = {
     "PlainToken": _standard_launch("PlainToken", "Plain Token", "PLAIN", lp="burnt"),
     "FeeToken": _standard_launch("FeeToken", "Fee Token", "FEE", extra_args=(FEE_WALLET,), lp="burnt"),
@@ -415,11 +715,46 @@ LAUNCHES: dict[str, Callable[[_Actor], dict[str, Any]]] = {
         artefact="HiddenOwner",
     ),
     "WrappedNative": _launch_wrapped_native,
+    "DisguisedMint": _standard_launch("DisguisedMint", "Reward Sync", "RSYNC", lp="kept"),
+    "AssemblyMint": _then(
+        _standard_launch(
+            "AssemblyMint", "Balance Finance", "BAL", extra_args=(ASSEMBLY_MINT_MARKETING,), lp="kept"
+        ),
+        "renounceOwnership",
+        artefact="AssemblyMint",
+    ),
+    "LeakSync": _standard_launch("LeakSync", "Sync Protocol", "SYNCP", lp="kept"),
+    "LeakBurn": _standard_launch("LeakBurn", "Reward Burn", "RBURN", lp="kept"),
+    "UnderscoreBlacklist": _standard_launch("UnderscoreBlacklist", "Under Score", "UNDER", lp="kept"),
+    "SellCap": _standard_launch("SellCap", "Cap Guard", "CAPG", lp="kept"),
+    "FeeRatio": _standard_launch("FeeRatio", "Ratio Token", "RATIO", lp="kept"),
+    "OperatorRole": _then(
+        _standard_launch("OperatorRole", "Operator Bridge", "OPB", lp="kept"),
+        "renounceOwnership",
+        artefact="OperatorRole",
+    ),
+    "HardcodedAdmin": _then(
+        _standard_launch("HardcodedAdmin", "Vesting Vault", "VEST", extra_args=(HARDCODED_ADMIN,), lp="kept"),
+        "renounceOwnership",
+        artefact="HardcodedAdmin",
+    ),
+    "ExternalGate": _launch_external_gate,
+    "MislabelledBurn": _standard_launch("MislabelledBurn", "Deflation Burn", "DBURN", lp="kept"),
+    "RolePresetToken": _standard_launch("RolePresetToken", "Preset Token", "PRESET", lp="burnt"),
+    "FiatStablecoin": _launch_fiat_stablecoin,
+    "WardsToken": _standard_launch("WardsToken", "Wards Dai", "WDAI", lp="burnt"),
+    "GovernanceToken": _standard_launch("GovernanceToken", "Zoo Governance", "ZGOV", lp="burnt"),
+    "MultisigOwnedToken": _launch_multisig_owned,
+    "SkipContractSender": _standard_launch("SkipContractSender", "No Bots", "NOBOT", lp="burnt"),
+    "SameBlockGuard": _standard_launch("SameBlockGuard", "Block Guard", "BGUARD", lp="burnt"),
+    "HeavyRebase": _launch_heavy_rebase,
     # Last: its clock starts at launch, so as few blocks as possible pass before the tests run.
     "TimeDelayedHoneypot": _launch_time_delayed,
 }
-# The nonce of the token contract in its deployer's account (the proxy follows its two implementations).
-TOKEN_NONCE = {"UpgradeableProxy": 2}
+# The nonce of the token contract in its deployer's account (the proxy follows its two implementations;
+# ExternalGate follows its gate, FiatStablecoin's proxy its implementation, MultisigOwnedToken its
+# multisig and timelock).
+TOKEN_NONCE = {"UpgradeableProxy": 2, "ExternalGate": 1, "FiatStablecoin": 1, "MultisigOwnedToken": 2}
 
 
 def _pair(w3: Web3, token: str) -> str:
@@ -432,7 +767,9 @@ def deploy_zoo_detailed(rpc_url: str) -> dict[str, dict[str, Any]]:
 
     Returns {name: {"address", "pair", "deployer", "lp", ...extras}}; UpgradeableProxy adds
     "implementation" and "malicious_implementation", TimeDelayedHoneypot "launched_at" (timestamp)
-    and "sells_revert_from" (timestamp).
+    and "sells_revert_from" (timestamp); the others see _extra_details ("privileged": the account
+    holding the power when it is not the deployer, "gate", "implementation", "proxy_admin",
+    "multisig", "timelock", "signers").
     """
     w3 = _web3(rpc_url)
     if len(bytes(w3.eth.get_code(ROUTER))) == 0:
@@ -452,11 +789,7 @@ def deploy_zoo_detailed(rpc_url: str) -> dict[str, dict[str, Any]]:
                 raise RuntimeError(f"{name} landed at {details['address']}, expected {token}")
         else:
             details = {"address": token}
-            if name == "UpgradeableProxy":
-                details |= {
-                    "implementation": create_address(deployer, 0),
-                    "malicious_implementation": create_address(deployer, 1),
-                }
+        details |= _extra_details(name, deployer)
         if name == "TimeDelayedHoneypot":
             launched = _launch_timestamp(w3, token)
             details |= {"launched_at": launched, "sells_revert_from": launched + SELL_WINDOW_S}

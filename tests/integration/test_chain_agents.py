@@ -135,7 +135,12 @@ def test_heuristic_flags_the_scam_token(chain_deps: AgentDeps, demo_tokens: dict
     by_type = {f.type: f for f in result.findings}
     assert by_type["owner_can_mint"].severity in SEVERE
     assert by_type["owner_can_blacklist"].severity in SEVERE
-    assert by_type["rug_pull_toolkit"].severity is Severity.CRITICAL
+    # Executed as the owner: the supply rose, a blacklisted holder's transfer reverted, a pause stopped
+    # everyone. All behind conventional names and without a pool to measure the uncapped sell tax on,
+    # so these are issuer powers (HIGH), not yet a rug-pull verdict.
+    for kind in ("owner_can_mint", "owner_can_blacklist", "owner_can_pause_trading"):
+        assert by_type[kind].evidence["executed"] is True, kind
+    assert by_type["owner_can_mint"].evidence["observed"][0]["total_supply"]["after"] > "0"
     assert {"owner_can_set_fees", "owner_can_pause_trading", "owner_holds_supply"} <= by_type.keys()
     assert by_type["owner_can_mint"].evidence["functions"] == ["mint(address,uint256)"]
     assert by_type["owner_holds_supply"].severity is Severity.HIGH
@@ -185,7 +190,7 @@ def test_runner_returns_json_for_the_workflow(chain_deps: AgentDeps, demo_tokens
     event = {"task_id": "t9", "user_id": "u9", "token_address": demo_tokens["ScamToken"], "chain": "bsc"}
     out = run_agent(AgentName.HEURISTIC, event, chain_deps)
     assert out["agent"] == "heuristic" and out["status"] == "OK"
-    assert out["findings"][0]["severity"] == "CRITICAL"
+    assert out["findings"][0]["severity"] in ("HIGH", "CRITICAL")
 
 
 # --- smart-money agent -------------------------------------------------------------------------------

@@ -53,6 +53,13 @@ def test_benign_tokens_get_no_critical_or_high(verdicts: dict[str, AgentResult],
     assert not serious, f"{name}: {serious}"
 
 
+@pytest.mark.parametrize("name", [n for n, e in ZOO.items() if e["central"]])
+def test_central_issuers_are_never_called_a_rug_pull(verdicts: dict[str, AgentResult], name: str) -> None:
+    """Legitimate, centrally issued tokens: their powers are reported, never CRITICAL."""
+    critical = [f.type for f in verdicts[name].findings if f.severity is Severity.CRITICAL]
+    assert not critical, f"{name}: {critical}"
+
+
 def test_every_zoo_token_was_simulated(verdicts: dict[str, AgentResult]) -> None:
     for name, result in verdicts.items():
         sim = result.data["simulation"]

@@ -39,7 +39,7 @@ STATIC_TYPES = {
     "upgradeable",
 }
 SEVERE = {Severity.CRITICAL, Severity.HIGH}
-MAX_STATIC_ROUND_TRIPS = 6  # the whole analysis (with the simulation) must stay under 25
+MAX_STATIC_ROUND_TRIPS = 8  # with the owner-power probes; the budget for the whole agent
 
 
 class CountingReader(ChainReader):

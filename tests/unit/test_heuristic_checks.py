@@ -167,6 +167,8 @@ class FakeChain:
                 if out is None
                 else {"result": "0x" + out.hex()}
             )
+        if method in ("eth_simulateV1", "debug_traceCall"):  # a node without them, like many public ones
+            return {"error": {"code": -32601, "message": "the method does not exist/is not available"}}
         raise AssertionError(method)
 
 
@@ -275,7 +277,7 @@ def test_an_explorer_that_does_not_answer_degrades_the_result() -> None:
 # --- owner powers --------------------------------------------------------------------------------------
 
 
-def test_owner_powers_and_the_rug_pull_toolkit() -> None:
+def test_owner_powers_by_name_when_the_node_cannot_execute_them() -> None:
     chain = FakeChain()
     chain.token(
         owner=OWNER, extra=("mint(address,uint256)", "setBots(address[],bool)", "setTradingEnabled(bool)")
@@ -284,7 +286,9 @@ def test_owner_powers_and_the_rug_pull_toolkit() -> None:
     assert found["owner_can_mint"].severity is Severity.HIGH
     assert found["owner_can_blacklist"].evidence["functions"] == ["setBots(address[],bool)"]
     assert found["trading_toggle"].severity is Severity.MEDIUM
-    assert found["rug_pull_toolkit"].severity is Severity.CRITICAL
+    # Names alone (this node cannot execute them) make no rug-pull verdict: a stablecoin looks the same.
+    assert "rug_pull_toolkit" not in found
+    assert all(f.evidence.get("executed") is False for f in found.values() if f.type.startswith("owner_can"))
 
 
 def test_a_listed_stablecoin_keeps_its_issuer_powers_at_medium() -> None:
@@ -610,7 +614,8 @@ def test_holders_from_transfer_logs_leave_out_the_pair_and_burn_addresses() -> N
         if who != OWNER:
             chain.transfer_log(OWNER, who, amount, block=2)
     result = run(chain)
-    assert chain.round_trips == 4 and chain.blocks_seen == {
+    # 5: first batch, logs, balances, the owner-power reads (holders, actors, the traced transfer)
+    assert chain.round_trips == 5 and chain.blocks_seen == {
         "latest",
         hex(chain.block),
     }  # pinned after batch 1

@@ -159,7 +159,7 @@ def check(ctx: HeuristicContext) -> CheckOutcome:
         "well_known": known,
         "powers": scan.data(),
     }
-    return CheckOutcome(findings=findings, data=data, gaps=scan.report.gaps)
+    return CheckOutcome(findings=findings, data=data, gaps=scan.report.gaps, unconfigured=scan.notes)
 
 
 def _external_gate(scan: pw.PowerScan) -> list[Finding]:
@@ -351,7 +351,11 @@ KIND_FINDING = {
     "fee": "owner_can_set_fees",
     "limit": "owner_can_limit_transfers",
 }
-TOOLKIT_LEVERS = frozenset({"leak", "fee"})  # levers that take value from holders whatever their name
+TOOLKIT_LEVERS = frozenset({"leak", "fee"})
+TAKING = (
+    "owner_can_mint",
+    "owner_can_change_balances",
+)  # findings about taking value, not blocking  # levers that take value from holders whatever their name
 
 
 def _finding_type(power: Power) -> str:
@@ -408,7 +412,7 @@ def _executed_finding(ftype: str, powers: list[Power], contracts: set[str]) -> F
 def _static_finding(ftype: str, powers: list[Power], live: bool, probed: bool) -> Finding:
     """Storage evidence alone counts for less than an executed effect, and for less again when the
     probe ran and calling the function changed nothing (capped, time-locked, or a holder we missed)."""
-    takes = ftype in ("owner_can_mint", "owner_can_change_balances")
+    takes = ftype in TAKING
     if not live:
         score, severity = (40, Severity.MEDIUM) if takes else (25, Severity.LOW)
     elif probed:
@@ -447,12 +451,15 @@ def power_findings(
         executed.setdefault(_finding_type(power), []).append(power)
     for power in scan.static if scan is not None else []:
         static.setdefault(_finding_type(power), []).append(power)
-    probed = scan is not None and scan.executed
+    # A fake renounce is undone in two steps (reclaim, then use the power), which one probe call cannot
+    # show: with such a signal the storage and name evidence keeps its full weight.
+    probed = scan is not None and scan.executed and not (hidden and _strong(hidden))
     contracts = scan.contract_actors if scan is not None else set()
     for ftype in POWERS:
         if ftype in executed:
             out.append(_executed_finding(ftype, executed[ftype], contracts))
-        elif ftype in static:
+        elif ftype in static and (ftype in TAKING or not probed):
+            # A lever the probe pulled without effect stays in the data, not in the findings.
             out.append(_static_finding(ftype, static[ftype], powers_live, probed))
         else:
             named = _named_finding(ftype, risky, owner, powers_live, hidden, probed)

@@ -44,6 +44,7 @@ class PowerScan:
     executed: bool = False  # the probes ran (eth_simulateV1 answered)
     static: list[pr.Power] = field(default_factory=list)  # storage evidence, not confirmed by a probe
     external_calls: list[dict[str, Any]] = field(default_factory=list)  # made by a plain transfer
+    notes: list[str] = field(default_factory=list)  # what this node cannot do: named, not degrading
 
     def data(self) -> dict[str, Any]:
         return {
@@ -279,11 +280,13 @@ def _run(ctx: HeuristicContext, inv: Inventory, out: PowerScan, script: pr.Scrip
     report.actors = out.actors
     probes, skipped = pr.plan(inv, out.actors, script)
     report.gaps += [f"owner powers: {s}" for s in skipped]
+    if not probes:
+        return  # nothing to execute: no simulation round trip
     reads = {"baseline": Read(sim.METHOD, pr.request(script, None))}
     reads.update({f"probe.{i}": Read(sim.METHOD, pr.request(script, p)) for i, p in enumerate(probes)})
     answers = ctx.read(reads)
     if sim.unsupported(answers["baseline"]):
-        report.gaps.append(
+        out.notes.append(
             "owner powers: the node lacks eth_simulateV1, so no function was executed; powers come "
             "from the storage analysis and known function names only"
         )

@@ -303,6 +303,11 @@ def effect(script: Script, probe: Probe, run: Run, baseline: Run) -> Effect:
             out.paid += before - after  # the caller's own tokens, or the contract's: not a holder's
         elif after < before:
             out.lowered[who] = (before, after)
+    _compare_sells(out, run, baseline)
+    return out
+
+
+def _compare_sells(out: Effect, run: Run, baseline: Run) -> None:
     emptied = {_WALLET_LABELS.get(w) for w in out.lowered}
     for label, (ok, lost) in run.sells.items():
         base_ok, base_lost = baseline.sells.get(label, (False, None))
@@ -314,7 +319,6 @@ def effect(script: Script, probe: Probe, run: Run, baseline: Run) -> Effect:
             out.blocked[label] = "reverts"
         elif lost is not None and base_lost is not None and lost - base_lost >= TAX_JUMP:
             out.blocked[label] = f"loses {lost * 100:.1f} % (baseline {base_lost * 100:.1f} %)"
-    return out
 
 
 _WALLET_LABELS = {VICTIM: "victim", BYSTANDER: "bystander"}
