@@ -1,4 +1,11 @@
-"""Trade simulation against the real Uniswap V2 on anvil: one state-overridden eth_call per scenario.
+"""Trade simulation against the real Uniswap V2 on anvil.
+
+Two paths: eth_simulateV1 (the default: fresh EOAs trade in separate blocks, one round trip for every
+scenario) and the fallback for nodes without it (the TradeSimulator contract in one state-overridden
+eth_call per scenario). The first tests below force the fallback and pin its behaviour as it always
+was; the `v1` tests then show the default path measuring the same tokens the same way, and trading
+fine where the contract buyer raises false alarms (tokens that ignore transfers from contracts, a
+per-block tx.origin anti-bot, a gas-heavy rebase), and existing holders re-selling.
 
 Test tokens (contracts/src/sim/test/SimTestToken.sol) are deployed from a label-derived, impersonated
 account inside a module-wide snapshot, so the shared chain (addresses, nonces of anvil's accounts) is
@@ -22,13 +29,19 @@ from devstack.dex import uniswap_abi
 from devstack.zoo import ZOO
 from moneygrow.chain.networks import NETWORKS
 from moneygrow.chain.reader import ChainReader
+from moneygrow.chain.simulate import METHOD_NOT_FOUND
 from moneygrow.chains import Chain
 from moneygrow.heuristics.simulation import (
+    BUYER_ADDRESS,
+    FALLBACK_GAP,
     RECEIVER_ADDRESS,
     SENDER_ADDRESS,
     SIMULATOR_ADDRESS,
+    STEP_GAS,
+    SimMethod,
     SimulationReport,
     decode_revert,
+    pool_reads,
     simulate_trades,
     simulation_findings,
 )
@@ -50,6 +63,17 @@ TOKENS: dict[str, tuple[int, int, int, bool, int, bool]] = {
     "DELAYED": (0, 0, 0, False, 50, True),
     "NOPAIR": (0, 0, 0, False, 0, False),
 }
+# Benign patterns a contract buyer misreads (setModes: skip contract senders, per-block tx.origin
+# anti-bot, blocks after which sells run a costly rebase, its gas), plus a token whose owner blocks a
+# holder after the buy (setBlocked). All launched like PLAIN (no taxes).
+MODES: dict[str, tuple[bool, bool, int, int]] = {
+    "SKIPCODE": (True, False, 0, 0),
+    "ANTIBOT": (False, True, 0, 0),
+    "HEAVY": (False, False, 500, 8_000_000),
+    "BLOCKS": (False, False, 0, 0),
+}
+SELLS_DISABLED = "custom error 0x" + keccak(text="SellsDisabled(address)")[:4].hex()  # the token's own error
+HOLDERS = [to_checksum_address(keccak(text=f"moneygrow.tests.simulation.holder-{i}")[12:]) for i in (1, 2)]
 
 
 def _rpc(url: str, method: str, params: list[Any]) -> Any:
@@ -103,10 +127,44 @@ def sim_world(anvil: AnvilProcess, dex: dict[str, Any], world: dict[str, Any]) -
                 value=10 * E18,
             )
             _send(w3, token.functions.setPair(factory.functions.getPair(token.address, weth).call()))
+        for symbol, modes in MODES.items():
+            tokens[symbol] = _launch_with_modes(w3, url, art, router, factory, weth, symbol, modes)
         yield tokens
     finally:
         _rpc(url, "anvil_stopImpersonatingAccount", [DEPLOYER])
         assert _rpc(url, "evm_revert", [snap]) is True
+
+
+def _launch_with_modes(
+    w3: Web3, url: str, art: dict[str, Any], router: Any, factory: Any, weth: str, symbol: str, modes: Any
+) -> str:
+    receipt = _send(
+        w3,
+        w3.eth.contract(abi=art["abi"], bytecode=art["bytecode"]).constructor(
+            symbol, 1_000_000_000 * E18, 0, 0, 0, False, 0
+        ),
+    )
+    token = w3.eth.contract(address=receipt["contractAddress"], abi=art["abi"])
+    _send(w3, token.functions.approve(router.address, 2**256 - 1))
+    deadline = w3.eth.get_block("latest")["timestamp"] + 3600
+    _send(
+        w3,
+        router.functions.addLiquidityETH(token.address, 1_000_000 * E18, 0, 0, DEPLOYER, deadline),
+        value=10 * E18,
+    )
+    _send(w3, token.functions.setPair(factory.functions.getPair(token.address, weth).call()))
+    _send(w3, token.functions.setModes(*modes))
+    if symbol == "BLOCKS":  # two wallets buy; the owner then blocks the first one
+        for holder in HOLDERS:
+            _rpc(url, "anvil_impersonateAccount", [holder])
+            _rpc(url, "anvil_setBalance", [holder, hex(10 * E18)])
+            tx = router.functions.swapExactETHForTokensSupportingFeeOnTransferTokens(
+                0, [weth, token.address], holder, deadline
+            ).transact({"from": holder, "value": E18 // 10})
+            assert w3.eth.wait_for_transaction_receipt(tx, timeout=10, poll_latency=0.02)["status"] == 1
+            _rpc(url, "anvil_stopImpersonatingAccount", [holder])
+        _send(w3, token.functions.setBlocked(HOLDERS[0], True))
+    return str(token.address)
 
 
 class CountingReader(ChainReader):
@@ -124,9 +182,18 @@ def reader(anvil: AnvilProcess) -> CountingReader:
     return CountingReader([anvil.url], chain=Chain.ETHEREUM)
 
 
-def _sim(reader: CountingReader, token: str, **kw: Any) -> SimulationReport:
+def _sim(
+    reader: CountingReader, token: str, method: SimMethod = "eth_call+override", **kw: Any
+) -> SimulationReport:
+    """The fallback (contract buyer) unless told otherwise: the tests written for it keep pinning it."""
     reader.round_trips = 0
-    return simulate_trades(reader, NET, token, **kw)
+    report = simulate_trades(reader, NET, token, method=method, **kw)
+    assert report.method == ("eth_call+override" if method == "eth_call+override" else "eth_simulateV1")
+    return report
+
+
+def _v1(reader: CountingReader, token: str, **kw: Any) -> SimulationReport:
+    return _sim(reader, token, method="auto", **kw)
 
 
 def _types(report: SimulationReport) -> set[str]:
@@ -224,7 +291,7 @@ def test_an_eoa_is_not_a_token(sim_world: dict[str, str], reader: CountingReader
 def test_simulation_leaves_the_chain_unchanged(
     anvil: AnvilProcess, sim_world: dict[str, str], reader: CountingReader
 ) -> None:
-    watched = [SIMULATOR_ADDRESS, RECEIVER_ADDRESS, SENDER_ADDRESS, DEPLOYER, NET.dex.router]
+    watched = [SIMULATOR_ADDRESS, RECEIVER_ADDRESS, SENDER_ADDRESS, BUYER_ADDRESS, DEPLOYER, NET.dex.router]
     token = sim_world["FEE3"]
     bal_sel = keccak(text="balanceOf(address)")[:4].hex()
 
@@ -246,6 +313,9 @@ def test_simulation_leaves_the_chain_unchanged(
     before = state()
     report = _sim(reader, token)
     assert report.can_sell
+    assert state() == before
+    report = _v1(reader, token, holders=[(DEPLOYER, 10**24)])
+    assert report.can_sell and report.method == "eth_simulateV1"
     assert state() == before
     assert before[SIMULATOR_ADDRESS][2] == "0x"  # the simulator's code only ever lived in the override
 
@@ -332,3 +402,199 @@ def test_zoo_traps_name_the_tokens_reason(zoo_reports: dict[str, SimulationRepor
     assert blacklisted.can_transfer is False and blacklisted.can_sell is False
     assert "blocked address" in blacklisted.revert_reasons["transfer"]
     assert "Max transaction amount exceeded" in zoo_reports["MaxTxTrap"].revert_reasons["sell"]
+
+
+# --- eth_simulateV1: trading as real wallets ---------------------------------------------------------
+
+
+def _steps(report: SimulationReport) -> list[tuple[bool | None, bool | None, bool | None]]:
+    return [(s.can_buy, s.can_transfer, s.can_sell) for s in report.scenarios]
+
+
+@pytest.mark.parametrize("symbol", ["PLAIN", "FEE3", "MIXED", "SELL99"])
+def test_v1_measures_what_the_contract_buyer_measured(
+    sim_world: dict[str, str], reader: CountingReader, symbol: str
+) -> None:
+    old = _sim(reader, sim_world[symbol])
+    new = _v1(reader, sim_world[symbol])
+    assert new.error is None and not new.gaps, (new.error, new.gaps)
+    assert new.simulator == BUYER_ADDRESS and new.method == "eth_simulateV1"
+    assert _steps(new) == _steps(old) == [(True, True, True)] * 4
+    for field in ("buy_tax", "transfer_tax", "sell_tax"):
+        a, b = getattr(old, field), getattr(new, field)
+        assert a is not None and b is not None and abs(a - b) <= TOLERANCE, (field, a, b)
+    buy_bps, sell_bps, transfer_bps = TOKENS[symbol][:3]
+    assert new.buy_tax is not None and abs(new.buy_tax - buy_bps / 10_000) <= TOLERANCE
+    assert new.sell_tax is not None and abs(new.sell_tax - sell_bps / 10_000) <= TOLERANCE
+    assert new.transfer_tax is not None and abs(new.transfer_tax - transfer_bps / 10_000) <= TOLERANCE
+    assert [(f.type, f.severity) for f in simulation_findings(new)] == [
+        (f.type, f.severity) for f in simulation_findings(old)
+    ]
+    assert new.reserve_native == old.reserve_native == 10 * E18 and new.pair == old.pair
+    assert new.amount_in_wei == 10 * E18 // 1000  # 0.1 % of the reserve (from two router quotes)
+    assert set(new.gas) == {"buy", "transfer", "approve", "sell"}
+    assert reader.round_trips == new.rpc_round_trips == 2  # pool quotes + header, then the simulation
+
+
+def test_v1_still_catches_the_honeypot_with_its_reason(
+    sim_world: dict[str, str], reader: CountingReader
+) -> None:
+    report = _v1(reader, sim_world["HONEY"])
+    assert (report.can_buy, report.can_transfer, report.can_sell) == (True, True, False)
+    why = report.revert_reasons["sell"]
+    assert "TRANSFER_FROM_FAILED" in why and SELLS_DISABLED in why, why
+    now = report.scenarios[0]
+    assert now.sell is not None and now.sell.token_revert is not None  # the token's own (custom) error
+    assert [(f.type, f.severity) for f in simulation_findings(report)] == [("honeypot", "CRITICAL")]
+
+
+def test_v1_still_catches_the_time_delayed_honeypot(
+    sim_world: dict[str, str], reader: CountingReader
+) -> None:
+    report = _v1(reader, sim_world["DELAYED"], block_offsets=(0, 20, 100))
+    assert [s.can_sell for s in report.scenarios] == [True, True, False]
+    now, later = report.scenarios[0], report.scenarios[2]
+    assert later.block_number == now.block_number + 100  # type: ignore[operator]
+    assert later.timestamp == now.timestamp + 100 * 12  # type: ignore[operator]
+    assert later.sell is not None and later.sell.token_revert is not None
+    assert "trading closed" in (later.sell.why() or "")
+    findings = simulation_findings(report)
+    assert [(f.type, f.severity) for f in findings] == [("time_delayed_honeypot", "CRITICAL")]
+    assert findings[0].evidence["scenario"] == "+100 blocks (+1200 s)"
+
+
+def test_v1_no_pair_and_no_code(sim_world: dict[str, str], reader: CountingReader) -> None:
+    report = _v1(reader, sim_world["NOPAIR"])
+    assert report.has_liquidity is False and report.pair is None and report.can_buy is None
+    assert [(f.type, f.severity) for f in simulation_findings(report)] == [("no_liquidity", "MEDIUM")]
+    assert reader.round_trips == 1  # the pool reads tell: nothing to simulate
+    report = _v1(reader, DEPLOYER)
+    assert [f.type for f in simulation_findings(report)] == ["no_contract_code"]
+
+
+@pytest.mark.parametrize("symbol", ["SKIPCODE", "ANTIBOT", "HEAVY"])
+def test_v1_trades_fine_where_the_contract_buyer_raises_false_alarms(
+    sim_world: dict[str, str], reader: CountingReader, symbol: str
+) -> None:
+    new = _v1(reader, sim_world[symbol])
+    assert _steps(new) == [(True, True, True)] * 4, new.revert_reasons
+    for s in new.scenarios:
+        assert (s.buy_tax, s.transfer_tax, s.sell_tax) == (0.0, 0.0, 0.0), s
+    assert simulation_findings(new) == []
+    # ... and what the contract buyer (one eth_call, 5M gas per step) made of the same token
+    old = _sim(reader, sim_world[symbol])
+    old_types = {f.type for f in simulation_findings(old)}
+    if symbol == "SKIPCODE":  # the simulator's own transfers and sells move nothing
+        assert old.transfer_tax == 1.0 and old.can_sell is False and "honeypot" in old_types
+    elif symbol == "ANTIBOT":  # buy and transfer by one tx.origin in one block
+        assert old.can_transfer is False and old.can_sell is False and "honeypot" in old_types
+        assert "anti-bot" in old.revert_reasons["transfer"]
+    else:  # the rebase after 500 blocks needs ~8M gas: out of gas under the 5M step cap
+        assert old.can_sell is True and "time_delayed_honeypot" in old_types
+        heavy = [s for s in new.scenarios if s.block_offset >= 500]
+        assert heavy and all(s.sell is not None and s.sell.gas_used > STEP_GAS for s in heavy)
+        late = old.scenarios[-1]
+        assert late.sell is not None and not late.sell.ok  # the router's inner call ran out of gas
+        assert late.sell.gas_used > STEP_GAS * 9 // 10
+
+
+def test_v1_is_one_round_trip_with_the_callers_header_and_pool(
+    anvil: AnvilProcess, sim_world: dict[str, str], reader: CountingReader
+) -> None:
+    token = sim_world["FEE3"]
+    reads = pool_reads(NET, token)
+    keys = list(reads)
+    header = reader.get_block("latest")
+    pool = dict(zip(keys, reader._batch([reads[k] for k in keys]), strict=True))
+    t0 = time.perf_counter()
+    report = _v1(reader, token, block_header=header, pool=pool, holders=[(DEPLOYER, 10**24)])
+    wall_ms = (time.perf_counter() - t0) * 1000
+    print(
+        f"\neth_simulateV1: {len(report.scenarios)} scenarios + holders, {reader.round_trips} round trip, "
+        f"{wall_ms:.0f} ms"
+    )
+    assert reader.round_trips == report.rpc_round_trips == 1
+    assert report.scenarios[0].block_number == int(header["number"], 16) + 1
+    assert report.transfer_tax is not None and abs(report.transfer_tax - 0.03) <= TOLERANCE
+
+
+def test_v1_existing_holders_resell_and_a_blocked_one_is_reported(
+    sim_world: dict[str, str], reader: CountingReader
+) -> None:
+    token = sim_world["BLOCKS"]
+    report = _v1(reader, token, holders=[(HOLDERS[0], 5 * 10**25), (HOLDERS[1], 5 * 10**25)])
+    assert report.can_buy and report.can_sell and report.can_transfer
+    assert [h.address for h in report.holders] == HOLDERS
+    blocked, free = report.holders
+    assert blocked.can_sell is False and blocked.revert is not None and SELLS_DISABLED in blocked.revert
+    assert free.can_sell is True and free.sell_tax is not None and free.sell_tax < 0.001
+    findings = {f.type: f for f in simulation_findings(report)}
+    assert list(findings) == ["holders_cannot_sell"]
+    assert findings["holders_cannot_sell"].severity == "HIGH"
+    assert findings["holders_cannot_sell"].evidence["holders"] == [HOLDERS[0]]
+    summary = report.summary()
+    assert summary["holders_cannot_sell"] == [HOLDERS[0]] and summary["method"] == "eth_simulateV1"
+    # a balance the logs over-estimate (here: a wallet that holds nothing) is inconclusive, never a
+    # failed sell; over-estimates are harmless otherwise (the amount is capped by the buyer's trade)
+    empty = to_checksum_address(keccak(text="moneygrow.tests.simulation.empty")[12:])
+    report = _v1(reader, token, holders=[(empty, 10**24), *((h, 10**30) for h in HOLDERS)])
+    assert [h.can_sell for h in report.holders] == [None, False, True]
+    assert report.holders[0].note is not None and "inconclusive" in report.holders[0].note
+    assert simulation_findings(report)[0].evidence["holders"] == [HOLDERS[0]]
+    # the owner (excluded by the caller), contracts and the pair are never asked to sell
+    pair = report.pair
+    assert pair is not None
+    report = _v1(
+        reader,
+        token,
+        holders=[(pair, 10**24), (DEPLOYER, 10**24), (NET.dex.router, 10**24)],
+        exclude={DEPLOYER},
+    )
+    assert report.holders == []
+    report = _v1(reader, token, holders=[(sim_world["PLAIN"], 10**24)])  # a contract address
+    assert report.holders == [] and report.holders_skipped
+
+
+class NoSimulateV1Reader(CountingReader):
+    """A node without eth_simulateV1: answers it with "method not found"."""
+
+    asked = 0
+
+    def _batch(self, calls: list[tuple[str, list[Any]]]) -> list[dict[str, Any]]:
+        if any(m == "eth_simulateV1" for m, _ in calls):
+            self.asked += 1
+            self.round_trips += 1
+            return [
+                {
+                    "jsonrpc": "2.0",
+                    "id": i,
+                    "error": {"code": METHOD_NOT_FOUND, "message": "method not found"},
+                }
+                for i, _ in enumerate(calls)
+            ]
+        return super()._batch(calls)
+
+
+def test_auto_falls_back_to_the_contract_buyer_and_says_so(
+    anvil: AnvilProcess, sim_world: dict[str, str]
+) -> None:
+    reader = NoSimulateV1Reader([anvil.url], chain=Chain.ETHEREUM)
+    forced = simulate_trades(
+        CountingReader([anvil.url], chain=Chain.ETHEREUM), NET, sim_world["MIXED"], method="eth_call+override"
+    )
+    report = simulate_trades(reader, NET, sim_world["MIXED"])
+    assert report.method == "eth_call+override" and report.simulator == SIMULATOR_ADDRESS
+    assert FALLBACK_GAP in report.gaps
+    assert (report.buy_tax, report.transfer_tax, report.sell_tax) == (
+        forced.buy_tax,
+        forced.transfer_tax,
+        forced.sell_tax,
+    )
+    assert {f.type for f in simulation_findings(report)} == {f.type for f in simulation_findings(forced)}
+    assert report.summary()["method"] == "eth_call+override"
+    again = simulate_trades(reader, NET, sim_world["HONEY"])  # the reader remembers: not asked again
+    assert reader.asked == 1 and again.method == "eth_call+override" and again.can_sell is False
+    forced_v1 = simulate_trades(reader, NET, sim_world["PLAIN"], method="eth_simulateV1")
+    assert forced_v1.error is not None and [f.type for f in simulation_findings(forced_v1)] == [
+        "simulation_failed"
+    ]

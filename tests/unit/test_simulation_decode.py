@@ -1,4 +1,10 @@
-"""Trade simulation, offline: the shipped bytecode, call encoding, result/revert decoding, findings."""
+"""Trade simulation, offline: the shipped bytecode, call encoding, result/revert decoding, findings.
+
+The fallback path (TradeSimulator contract, state-overridden eth_call) is tested with a fake reader
+and forced with method="eth_call+override"; the eth_simulateV1 path with responses recorded from
+anvil 1.7.1 on the zoo (tests/unit/simulate_v1_recorded.json; contract code in the pool reads cut to
+a few bytes) replayed request by request.
+"""
 
 from __future__ import annotations
 
@@ -15,17 +21,24 @@ from moneygrow.chain.networks import NETWORKS
 from moneygrow.chain.reader import CallResult, OverrideCall, RpcError
 from moneygrow.chains import Chain
 from moneygrow.heuristics.simulation import (
+    BUYER_ADDRESS,
+    FALLBACK_GAP,
+    QUOTE_PROBE,
     RECEIVER_ADDRESS,
     RESULT_TYPE,
+    SELL_LADDER_BPS,
     SENDER_ADDRESS,
     SIMULATE_SELECTOR,
     SIMULATOR_ADDRESS,
     SIMULATOR_BIN,
     SIMULATOR_RUNTIME,
     SimulationReport,
+    amount_out,
     decode_result,
     decode_revert,
     encode_simulate,
+    pool_facts,
+    pool_reads,
     simulate_trades,
     simulation_findings,
     state_override,
@@ -247,7 +260,7 @@ def _run(
     results: list[CallResult] | Exception, offsets: tuple[int, ...] = (0,)
 ) -> tuple[SimulationReport, Any]:
     reader = FakeReader(results)
-    report = simulate_trades(reader, NET, TOKEN, block_offsets=offsets)  # type: ignore[arg-type]
+    report = simulate_trades(reader, NET, TOKEN, block_offsets=offsets, method="eth_call+override")  # type: ignore[arg-type]
     return report, reader
 
 
@@ -466,7 +479,14 @@ def test_step_gas_matches_the_solidity_constant() -> None:
 def test_a_known_block_header_saves_the_header_round_trip() -> None:
     reader = FakeReader([CallResult(result())] * 2)
     header = {"number": hex(7), "timestamp": hex(1_700_000_084)}
-    report = simulate_trades(reader, NET, TOKEN, block_offsets=(0, 5), block_header=header)  # type: ignore[arg-type]
+    report = simulate_trades(
+        reader,  # type: ignore[arg-type]
+        NET,
+        TOKEN,
+        block_offsets=(0, 5),
+        block_header=header,
+        method="eth_call+override",
+    )
     assert reader.round_trips == 1 == report.rpc_round_trips
     assert [c.block for c in reader.calls] == [hex(7), hex(7)]
     assert reader.calls[1].block_override == {"number": hex(12), "time": hex(1_700_000_084 + 60)}
@@ -478,3 +498,206 @@ def test_summary_is_json_safe() -> None:
     assert json.loads(json.dumps(summary)) == summary
     assert summary["reserve_native_wei"] == str(10 * E18) and len(summary["scenarios"]) == 2
     assert summary["can_sell"] is True and summary["rpc_round_trips"] == 2
+
+
+# --- eth_simulateV1: decoding responses recorded from anvil (tests/unit/simulate_v1_recorded.json) ----
+
+RECORDED = json.loads((Path(__file__).with_name("simulate_v1_recorded.json")).read_text())
+
+
+class ReplayReader:
+    """Answers each batch with the recorded responses, after checking the requests are the recorded
+    ones (the request building is deterministic); `edit` may change the responses first."""
+
+    def __init__(self, name: str, edit: Any = None) -> None:
+        self.rec = RECORDED[name]
+        self.responses = json.loads(json.dumps(self.rec["batch"]["responses"]))
+        if edit is not None:
+            edit(self.responses)
+        self.round_trips = 0
+
+    def _batch(self, calls: list[tuple[str, list[Any]]]) -> list[dict[str, Any]]:
+        self.round_trips += 1
+        assert json.loads(json.dumps(calls)) == self.rec["batch"]["requests"]
+        return self.responses  # type: ignore[no-any-return]
+
+
+def _replay(name: str, edit: Any = None) -> tuple[SimulationReport, ReplayReader]:
+    reader = ReplayReader(name, edit)
+    rec = reader.rec
+    report = simulate_trades(
+        reader,  # type: ignore[arg-type]
+        NET,
+        rec["token"],
+        block_offsets=tuple(rec["offsets"]),
+        block_header=rec["header"],
+        pool=rec["pool"],
+        holders=[(h, int(b)) for h, b in rec["holders"]],
+    )
+    return report, reader
+
+
+def _calls(responses: list[dict[str, Any]], request: int, block: int) -> list[dict[str, Any]]:
+    calls: list[dict[str, Any]] = responses[request]["result"][block]["calls"]
+    return calls
+
+
+def test_recorded_fee_token_decodes_to_three_percent_everywhere() -> None:
+    report, reader = _replay("FeeToken")
+    assert reader.round_trips == 1 == report.rpc_round_trips  # header and pool given: one batch
+    assert report.method == "eth_simulateV1" and report.simulator == BUYER_ADDRESS and not report.gaps
+    assert report.error is None and report.has_liquidity
+    assert report.amount_in_wei == report.reserve_native // 1000
+    for value in (report.buy_tax, report.transfer_tax, report.sell_tax):
+        assert value is not None and abs(value - 0.03) < 0.001
+    base = int(RECORDED["FeeToken"]["header"]["number"], 16)
+    assert [s.block_number for s in report.scenarios] == [base + 1, base + 21]
+    assert [s.label for s in report.scenarios] == ["now", "+20 blocks (+240 s)"]
+    assert set(report.gas) == {"buy", "transfer", "approve", "sell"} and all(report.gas.values())
+    assert len(report.holders) == 2 and all(h.can_sell for h in report.holders)
+    assert all(h.sell_tax is not None and abs(h.sell_tax - 0.03) < 0.001 for h in report.holders)
+    assert [(f.type, f.severity.value) for f in simulation_findings(report)] == [("transfer_tax", "LOW")]
+    summary = report.summary()
+    assert json.loads(json.dumps(summary)) == summary
+    assert summary["method"] == "eth_simulateV1" and len(summary["holders"]) == 2
+    assert summary["scenarios"][0]["gas_used"]["buy"] == report.gas["buy"]
+
+
+def test_recorded_honeypot_keeps_the_tokens_own_reason() -> None:
+    report, _ = _replay("Honeypot")
+    assert (report.can_buy, report.can_transfer, report.can_sell) == (True, True, False)
+    now = report.scenarios[0]
+    assert now.sell is not None and now.sell.revert is not None and now.sell.token_revert is not None
+    assert "TRANSFER_FROM_FAILED" in now.sell.revert.message
+    assert "exceeds balance" in report.revert_reasons["sell"]
+    assert [(f.type, f.severity.value) for f in simulation_findings(report)] == [("honeypot", "CRITICAL")]
+
+
+def test_a_holder_that_cannot_sell_while_a_fresh_buyer_can() -> None:
+    def block_first_holder(responses: list[dict[str, Any]]) -> None:
+        swap = _calls(responses, 2, 0)[4]  # request 2: holders; block 0, holder 0: the swap
+        swap.update(status="0x0", returnData="0x" + _error("TransferHelper: TRANSFER_FROM_FAILED").hex())
+        direct = _calls(responses, 2, 1)[0]  # block 1: holder 0's direct transfer to the pair
+        direct.update(status="0x0", returnData="0x" + _error("blocked after buying").hex())
+
+    report, _ = _replay("FeeToken", block_first_holder)
+    first, second = report.holders
+    assert first.can_sell is False and second.can_sell is True
+    assert first.revert is not None and "blocked after buying" in first.revert
+    findings = {f.type: f for f in simulation_findings(report)}
+    assert findings["holders_cannot_sell"].severity == "HIGH"
+    assert findings["holders_cannot_sell"].evidence["holders"] == [first.address]
+    assert "honeypot" not in findings  # the fresh buyer could sell
+    assert report.summary()["holders_cannot_sell"] == [first.address]
+
+
+def test_holders_with_code_are_skipped() -> None:
+    def code_at_first_holder(responses: list[dict[str, Any]]) -> None:
+        responses[3]["result"] = "0x6080"  # request 3: eth_getCode of holder 0
+
+    report, _ = _replay("FeeToken", code_at_first_holder)
+    assert len(report.holders) == 1 and len(report.holders_skipped) == 1
+    assert "has code" in report.holders_skipped[0]
+
+
+def test_the_sell_is_the_first_ladder_rung_the_balance_covers() -> None:
+    """The sells are built before anything runs: "the rest" if the buy tax were 0 %, 2 %, 5 %, ...
+    FeeToken takes 3 % on the buy, so the buyer's balance covers the third rung first: that is the
+    sell; the first two reverted on the balance and are ignored."""
+    report, _ = _replay("FeeToken")
+    now = report.scenarios[0]
+    block3 = _calls(RECORDED["FeeToken"]["batch"]["responses"], 0, 2)
+    swaps = [block3[4 + 3 * k] for k in range(len(SELL_LADDER_BPS))]  # approve, 2 reads, then per rung
+    assert [int(c["status"], 16) for c in swaps[:3]] == [0, 0, 1]
+    quote = amount_out(report.amount_in_wei, report.reserve_native, report.reserve_token)
+    assert now.amount_sold == quote * (10_000 - SELL_LADDER_BPS[2]) // 10_000 - quote // 4
+    assert now.sell is not None and now.sell.ok and now.sell.revert is None
+
+
+def test_a_failed_request_is_a_failed_scenario() -> None:
+    def fail_later(responses: list[dict[str, Any]]) -> None:
+        responses[1] = {"jsonrpc": "2.0", "id": 2, "error": {"code": -32000, "message": "gas cap"}}
+
+    report, _ = _replay("FeeToken", fail_later)
+    assert report.scenarios[1].error is not None and "gas cap" in report.scenarios[1].error
+    assert any("failed for: +20 blocks" in g for g in report.gaps)
+
+    def fail_now(responses: list[dict[str, Any]]) -> None:
+        responses[0] = {"jsonrpc": "2.0", "id": 1, "error": {"code": -32000, "message": "boom"}}
+
+    report, _ = _replay("FeeToken", fail_now)
+    assert report.error is not None and "boom" in report.error
+    assert [f.type for f in simulation_findings(report)] == ["simulation_failed"]
+
+
+class NoSimulateV1(FakeReader):
+    """A node without eth_simulateV1 (and the fallback's eth_call path from FakeReader)."""
+
+    asked = 0
+
+    def _batch(self, calls: list[tuple[str, list[Any]]]) -> list[dict[str, Any]]:
+        self.round_trips += 1
+        if calls[0][0] == "eth_simulateV1":
+            self.asked += 1
+            return [
+                {"jsonrpc": "2.0", "id": 1, "error": {"code": -32601, "message": "no such method"}}
+            ] * len(calls)
+        return [dict(RECORDED["FeeToken"]["pool"][k]) for k in pool_reads(NET, TOKEN)]
+
+
+def test_method_not_found_falls_back_to_the_contract_buyer_and_says_so() -> None:
+    reader = NoSimulateV1([CallResult(result())])
+    header = {"number": hex(100), "timestamp": hex(1_700_000_000)}
+    report = simulate_trades(reader, NET, TOKEN, block_offsets=(0,), block_header=header)  # type: ignore[arg-type]
+    assert report.method == "eth_call+override" and report.simulator == SIMULATOR_ADDRESS
+    assert FALLBACK_GAP in report.gaps
+    assert report.can_buy and report.can_sell and report.rpc_round_trips == 3  # pool, v1 attempt, eth_call
+    assert reader.calls and reader.calls[0].to == SIMULATOR_ADDRESS
+    again = simulate_trades(reader, NET, TOKEN, block_offsets=(0,), block_header=header)  # type: ignore[arg-type]
+    assert reader.asked == 1 and again.method == "eth_call+override" and again.rpc_round_trips == 1
+
+
+def test_pool_facts_recover_the_exact_reserves_from_two_quotes() -> None:
+    def quote(r_in: int, r_out: int) -> dict[str, Any]:
+        out = amount_out(QUOTE_PROBE, r_in, r_out)
+        return {"result": "0x" + encode(["uint256[]"], [[QUOTE_PROBE, out]]).hex()}
+
+    r_native, r_token = 10 * E18 + 12345, 800_000_000 * E18 + 678
+    facts = pool_facts(
+        {
+            "token_code": {"result": "0x60"},
+            "router_code": {"result": "0x60"},
+            "pair": {"result": "0x" + encode(["address"], [PAIR]).hex()},
+            "probe_buy": quote(r_native, r_token),
+            "probe_sell": quote(r_token, r_native),
+        }
+    )
+    assert (facts.reserve_native, facts.reserve_token) == (r_native, r_token) and facts.tradable
+    assert facts.pair is not None and facts.pair.lower() == PAIR
+    no_pair = pool_facts({"pair": {"result": "0x" + "00" * 32}, "probe_buy": {"error": {"code": 3}}})
+    assert no_pair.pair is None and not no_pair.tradable and no_pair.reserve_native == 0
+
+
+def test_simulate_helpers_read_revert_data_and_block_fields() -> None:
+    from moneygrow.chain import simulate as sim
+
+    block = sim.SimBlock(calls=(sim.SimCall(BUYER_ADDRESS, TOKEN, b"\x01", gas=7),), number=5, gas_limit=9)
+    assert block.as_json()["blockOverrides"] == {"number": "0x5", "gasLimit": "0x9"}
+    response = {
+        "result": [
+            {
+                "number": "0x6",
+                "timestamp": "0x10",
+                "calls": [
+                    {"status": "0x0", "returnData": "0x", "gasUsed": "0x1", "error": {"data": "0xdead"}},
+                    {"status": "0x1", "returnData": "0x" + "00" * 32, "gasUsed": "0x2"},
+                    {"status": "0x1", "returnData": "0x", "gasUsed": "0x3"},
+                ],
+            }
+        ]
+    }
+    ((failed, false_, empty),) = sim.results(response) or [[]]
+    assert failed.data == b"\xde\xad" and not failed.truthy
+    assert not false_.truthy and empty.truthy  # ERC-20: false vs no return value (USDT style)
+    assert sim.block_headers(response) == [{"number": 6, "timestamp": 16}]
+    assert sim.error_message({"error": {"code": -32601, "message": "nope"}}) == "-32601: nope"

@@ -1,44 +1,57 @@
-"""Honeypot and tax detection by simulation: buy, transfer and sell the token in ONE eth_call.
+"""Honeypot and tax detection by simulation: buy, transfer and sell the token as real wallets would.
 
-The TradeSimulator contract (contracts/src/sim/TradeSimulator.sol) is never deployed. Its runtime
-bytecode ships with this package (TradeSimulator.bin, checked against the compiled artefact by a drift
-test) and is placed at a fresh address by an eth_call *state override*, together with a native-coin
-balance. One call then:
+Primary path: eth_simulateV1 (moneygrow.chain.simulate). Per scenario (now, +20, +1000, +7200 blocks,
+block number AND time moved, BLOCK_TIME_S per chain) ONE request with three simulated blocks, all
+scenarios (and the existing holders' re-sells) in ONE JSON-RPC batch, pinned to one block header:
 
-1. reads the DEX pair (router.factory().getPair(token, wrapped)) and its reserves,
-2. buys the token with the native coin through the router (swapExactETHForTokensSupportingFee...) and
-   compares the tokens received with the router's quote          -> can_buy, buy_tax,
-3. transfers a quarter of them to a second fresh address (no code: an ordinary wallet) and compares
-   what arrived with what was sent                                 -> can_transfer, transfer_tax,
-4. approves the router and sells the rest (swapExactTokensForETHSupportingFee...) and compares the
-   native coin received with the quote                             -> can_sell, sell_tax,
+1. a fresh buyer EOA (label-derived, no code, native coin from a state override) reads the pair's
+   reserves, quotes with router.getAmountsOut and buys with swapExactETHForTokensSupportingFee...
+   to itself; token.balanceOf(buyer) before/after                      -> can_buy, buy_tax,
+2. next block: the buyer transfers a quarter of the predicted amount to a second fresh EOA; the
+   receiver's balance before/after                                      -> can_transfer, transfer_tax,
+3. next block: the buyer approves the router and sells "the rest" for WETH (swapExactTokensForTokens
+   SupportingFee..., WETH.balanceOf before/after, quoted just before), then tries token.transfer(pair)
+   directly to get the token's own revert reason                        -> can_sell, sell_tax.
 
-recording per step success, gas used and the raw revert data. eth_call discards every state change,
-so the chain is untouched. The buyer is a fresh address (never the deployer, never whitelisted) and the
-call's `from` is another fresh address (tx.origin).
+Every call is from an EOA (what the token sees is what a wallet's transaction shows it: no code at the
+sender, tx.origin = the wallet, one step per block), and each call gets the whole block gas limit (no
+per-step cap: a heavy but legitimate rebase passes; gas used is reported).
 
-Time- or block-gated traps: the same call runs again with a *block override* (eth_call's 4th param,
-{number, time}) N blocks / N*block_time seconds in the future. All scenarios are pinned to the same
-block and sent in one JSON-RPC batch: two round trips in all (the block header, then the batch), one
-when only "now" is simulated.
+The calldata of a simulated call is fixed before anything runs, so amounts are predicted: the pool's
+reserves come from two router quotes read before the simulation (`pool_reads`; in the heuristic
+agent they ride in its first batch, so the simulation itself is ONE round trip), the transfer is a
+quarter of the buy quote, and the sell is a short ladder of amounts ("the rest" if the buy tax is 0 %,
+2 %, 5 %, ... 70 %): the first one the buyer's measured balance covers is the sell; the larger ones
+revert harmlessly on the balance and are ignored.
+
+Existing holders (as honeypot.is does): up to MAX_HOLDERS EOAs that hold the token now (largest balances
+from the token's Transfer logs, without the pair, burn addresses, the token, the owner and addresses
+with code) each sell a small part of their balance in the "now" state. A holder that cannot sell while
+a fresh buyer can is evidence of a blacklist-after-buy (finding `holders_cannot_sell`).
+
+Fallback: a node that answers eth_simulateV1 with "method not found" gets the old path: the
+TradeSimulator contract (contracts/src/sim/TradeSimulator.sol, runtime in TradeSimulator.bin, never
+deployed) placed at a fresh address with an eth_call state override, doing buy -> transfer -> sell in
+ONE eth_call per scenario (block override for the later ones); the report says so in `gaps` and
+`method`. That path misreads tokens that treat contracts or same-transaction trades differently and
+caps each step at STEP_GAS.
 
 Taxes are fractions 0..1 measured from amounts, never read from the token's variables. The buy tax is
-exact (the router's quote is what the pair sends); the sell tax is the native coin lost against the
-quote for the tokens offered, so it also includes any price impact of the token's own swap-backs.
+exact (the router's quote is what the pair sends); the sell tax is the WETH lost against the quote for
+the tokens offered, so it also includes any price impact of the token's own swap-backs.
 
-Limitations (stated in the report's `gaps` where they apply): a token that blocks contract buyers
-(extcodesize checks) fails the buy although an ordinary wallet could buy; owner actions taken later
-(e.g. blacklisting a buyer by hand) cannot be seen by a simulation; only the wrapped-native pair of the
-chain's main DEX is traded.
+Limitations (in `gaps` where they apply): owner actions taken later (e.g. blacklisting a buyer by hand)
+cannot be seen by a simulation; only the wrapped-native pair of the chain's main DEX is traded.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from eth_abi.abi import decode, encode
 from eth_abi.exceptions import DecodingError
@@ -46,6 +59,7 @@ from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 from pydantic import BaseModel, Field
 
+from moneygrow.chain import simulate as sim
 from moneygrow.chain.networks import Network
 from moneygrow.chain.reader import CallResult, ChainReader, OverrideCall, RpcError
 from moneygrow.chains import Chain
@@ -66,6 +80,14 @@ SIMULATOR_ADDRESS = _label_address("moneygrow.heuristics.simulation.simulator")
 RECEIVER_ADDRESS = _label_address("moneygrow.heuristics.simulation.receiver")
 SENDER_ADDRESS = _label_address("moneygrow.heuristics.simulation.sender")  # the call's from / tx.origin
 SIMULATOR_BALANCE = 10**24  # native coin placed on the simulator (1,000,000 ETH/BNB/MATIC)
+BUYER_ADDRESS = _label_address("moneygrow.heuristics.simulation.buyer")  # the fresh wallet (eth_simulateV1)
+
+SimMethod = Literal["auto", "eth_simulateV1", "eth_call+override"]
+METHOD_SIMULATE: Literal["eth_simulateV1"] = "eth_simulateV1"
+METHOD_OVERRIDE: Literal["eth_call+override"] = "eth_call+override"
+FALLBACK_GAP = (
+    "trade simulation: node lacks eth_simulateV1, simulated with a contract buyer (state-override eth_call)"
+)
 
 SIMULATE_SIGNATURE = "simulate(address,address,uint256,address,address)"
 SIMULATE_SELECTOR = keccak(text=SIMULATE_SIGNATURE)[:4]
@@ -224,6 +246,14 @@ class ScenarioResult(BaseModel):
     sell_tax: float | None = None
 
     @property
+    def gas_used(self) -> dict[str, int]:
+        return {
+            name: step.gas_used
+            for name in ("buy", "transfer", "approve", "sell")
+            if (step := getattr(self, name)) is not None and step.attempted
+        }
+
+    @property
     def has_liquidity(self) -> bool | None:
         if self.error is not None or self.token_has_code is False or self.router_has_code is False:
             return None
@@ -235,6 +265,34 @@ class ScenarioResult(BaseModel):
         return self.can_buy is True and (
             self.can_sell is False or (self.sell_tax is not None and self.sell_tax >= TAX_CRITICAL)
         )
+
+
+class HolderSell(BaseModel):
+    """An existing holder (an EOA holding the token now) selling a small part of its balance."""
+
+    address: str
+    balance: int = 0  # balanceOf at the simulated block
+    amount: int = 0  # tokens offered
+    expected: int = 0  # router quote (wrapped native wei)
+    received: int = 0  # wrapped native wei that arrived
+    gas_used: int = 0
+    can_sell: bool | None = None  # None: not conclusive (balance moved, nothing to quote, ...)
+    sell_tax: float | None = None
+    revert: str | None = None  # why the sell failed (with the token's own reason when it gave one)
+    note: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "address": self.address,
+            "can_sell": self.can_sell,
+            "sell_tax": self.sell_tax,
+            "amount": str(self.amount),
+            "expected_wei": str(self.expected),
+            "received_wei": str(self.received),
+            "gas_used": self.gas_used,
+            "revert": self.revert,
+            "note": self.note,
+        }
 
 
 class SimulationReport(BaseModel):
@@ -267,6 +325,16 @@ class SimulationReport(BaseModel):
     gaps: list[str] = Field(default_factory=list)
     rpc_round_trips: int = 0
     duration_ms: int = 0
+    method: Literal["eth_simulateV1", "eth_call+override"] = METHOD_SIMULATE
+    holders: list[HolderSell] = Field(default_factory=list)  # existing holders' re-sells ("now")
+    holders_skipped: list[str] = Field(default_factory=list)  # candidates left out (code, ...)
+
+    @property
+    def holders_cannot_sell(self) -> list[HolderSell]:
+        """Existing holders whose sell failed while a fresh buyer's sell worked (blacklist-after-buy)."""
+        if self.can_buy is not True or self.can_sell is not True:
+            return []
+        return [h for h in self.holders if h.can_sell is False]
 
     @property
     def now(self) -> ScenarioResult | None:
@@ -295,10 +363,14 @@ class SimulationReport(BaseModel):
                     "can_buy": s.can_buy,
                     "can_sell": s.can_sell,
                     "sell_tax": s.sell_tax,
+                    "gas_used": s.gas_used,
                     "error": s.error,
                 }
                 for s in self.scenarios
             ],
+            "method": self.method,
+            "holders": [h.as_dict() for h in self.holders],
+            "holders_cannot_sell": [h.address for h in self.holders_cannot_sell],
             "error": self.error,
             "rpc_round_trips": self.rpc_round_trips,
             "duration_ms": self.duration_ms,
@@ -430,14 +502,21 @@ def simulate_trades(
     amount_in_wei: int | None = None,
     block_offsets: tuple[int, ...] = DEFAULT_BLOCK_OFFSETS,
     block_header: Mapping[str, Any] | None = None,
+    method: SimMethod = "auto",
+    pool: Mapping[str, dict[str, Any]] | None = None,
+    holders: Sequence[tuple[str, int]] = (),
+    exclude: Collection[str] = (),
 ) -> SimulationReport:
-    """Buy, transfer and sell `token` on the network's main DEX in one state-overridden eth_call per
+    """Buy, transfer and sell `token` on the network's main DEX as fresh wallets (eth_simulateV1), per
     scenario (block offsets; 0 = now), without changing chain state. `amount_in_wei` None: 0.1 % of the
-    pair's native reserve. `block_header`: the block to pin the scenarios to ({"number", "timestamp"},
-    hex strings as eth_getBlockByNumber returns them) when the caller already fetched it, e.g. in its
-    own first batch: the simulation is then ONE round trip. Raises ChainUnavailable when no endpoint
-    answers; everything else (no pair, reverts, a node without override support) is reported in the
-    SimulationReport."""
+    pair's native reserve. `block_header`: the block to pin the scenarios to ({"number", "timestamp",
+    "gasLimit"}, hex strings as eth_getBlockByNumber returns them); `pool`: the raw answers to
+    `pool_reads` (read in the caller's own first batch): with both the simulation is ONE round trip.
+    `holders`: (address, balance estimate) of existing holders, largest first (e.g. from Transfer logs);
+    up to MAX_HOLDERS EOAs among them (not in `exclude`) re-sell a small part in the "now" state.
+    `method`: "auto" (eth_simulateV1, the contract fallback when the node lacks it), or force one.
+    Raises ChainUnavailable when no endpoint answers; everything else (no pair, reverts, a node without
+    support) is reported in the SimulationReport."""
     started = time.perf_counter()
     report = SimulationReport(
         token=to_checksum_address(token),
@@ -447,6 +526,37 @@ def simulate_trades(
         wrapped_native=to_checksum_address(network.wrapped_native),
     )
     offsets = tuple(dict.fromkeys(max(0, int(o)) for o in (0, *block_offsets)))  # "now" first, no dups
+    known_lacking = getattr(reader, _LACKS_SIMULATE_V1, False) is True
+    if method != METHOD_OVERRIDE and not (method == "auto" and known_lacking):
+        report.simulator = BUYER_ADDRESS
+        plan = _V1Inputs(network, offsets, amount_in_wei, block_header, pool, holders, exclude)
+        if _simulate_v1(reader, report, plan):
+            report.duration_ms = round((time.perf_counter() - started) * 1000)
+            return report
+        setattr(reader, _LACKS_SIMULATE_V1, True)  # ask this reader's node only once
+        if method == METHOD_SIMULATE:
+            report.error = "the node does not offer eth_simulateV1"
+            report.gaps.append("trade simulation: the RPC node does not offer eth_simulateV1")
+            report.duration_ms = round((time.perf_counter() - started) * 1000)
+            return report
+    if method == "auto":
+        report.gaps.append(FALLBACK_GAP)
+    report.method = METHOD_OVERRIDE
+    report.simulator = SIMULATOR_ADDRESS
+    _simulate_with_contract(reader, network, report, offsets, amount_in_wei, block_header)
+    report.duration_ms = round((time.perf_counter() - started) * 1000)
+    return report
+
+
+def _simulate_with_contract(
+    reader: ChainReader,
+    network: Network,
+    report: SimulationReport,
+    offsets: tuple[int, ...],
+    amount_in_wei: int | None,
+    block_header: Mapping[str, Any] | None,
+) -> None:
+    """The fallback: the TradeSimulator contract in one state-overridden eth_call per scenario."""
     data = encode_simulate(
         report.router, report.token, amount_in_wei or 0, report.wrapped_native, RECEIVER_ADDRESS
     )
@@ -475,13 +585,10 @@ def simulate_trades(
     except RpcError as exc:
         report.error = f"the node refused the simulation call: {exc}"
         report.gaps.append("trade simulation: the RPC node does not support eth_call state overrides")
-        report.duration_ms = round((time.perf_counter() - started) * 1000)
-        return report
+        return
     for n, res in zip(offsets, results, strict=True):
         report.scenarios.append(_scenario(res, n, n * block_time))
     _summarise(report)
-    report.duration_ms = round((time.perf_counter() - started) * 1000)
-    return report
 
 
 def _scenario(res: CallResult, blocks: int, seconds: int) -> ScenarioResult:
@@ -547,6 +654,518 @@ def _gaps(report: SimulationReport, now: ScenarioResult) -> None:
         report.gaps.append(f"trade simulation failed for: {', '.join(failed_later)}")
 
 
+# --- eth_simulateV1: trading as real wallets -------------------------------------------------------
+
+QUOTE_PROBE = 2**120  # getAmountsOut(QUOTE_PROBE, path)[1] is the output reserve to ~2^-40
+DEADLINE = 2**40
+MAX_UINT256 = 2**256 - 1
+# Sell ladder: "the rest" of the bought tokens if the buy tax were 0 %, 2 %, 5 %, ... 70 % (basis points).
+SELL_LADDER_BPS = (0, 200, 500, 1_000, 2_500, 5_000, 7_000)
+DEFAULT_GAS_LIMIT = 30_000_000  # when the block header does not say
+MAX_HOLDERS = 3  # existing holders that re-sell
+HOLDER_CANDIDATES = 6  # candidates simulated (some may turn out to have code)
+HOLDER_SHARE = 10  # a holder sells 1/10 of its balance, at most half the fresh buyer's buy (stays under
+# max-transaction limits that a real holder would respect as well)
+
+_LACKS_SIMULATE_V1 = "_moneygrow_lacks_simulate_v1"  # reader attribute: its node said "method not found"
+
+
+def _fn(signature: str, types: tuple[str, ...] = (), args: tuple[Any, ...] = ()) -> bytes:
+    return keccak(text=signature)[:4] + (encode(list(types), list(args)) if types else b"")
+
+
+def _balance_of(who: str) -> bytes:
+    return _fn("balanceOf(address)", ("address",), (who,))
+
+
+def _amounts_out(amount: int, path: list[str]) -> bytes:
+    return _fn("getAmountsOut(uint256,address[])", ("uint256", "address[]"), (amount, path))
+
+
+def _quoted(res: sim.SimResult) -> int:
+    """getAmountsOut(...)[1] ([offset][length][amounts[0]][amounts[1]]); 0 when it failed."""
+    return res.word(3) or 0
+
+
+def amount_out(amount_in: int, reserve_in: int, reserve_out: int) -> int:
+    """Uniswap V2's getAmountOut (0.3 % fee)."""
+    if amount_in <= 0 or reserve_in <= 0 or reserve_out <= 0:
+        return 0
+    with_fee = amount_in * 997
+    return with_fee * reserve_out // (reserve_in * 1000 + with_fee)
+
+
+def _call(to: str, signature: str, types: tuple[str, ...] = (), args: tuple[Any, ...] = ()) -> Read:
+    data = _fn(signature, types, args)
+    return ("eth_call", [{"to": to, "data": "0x" + data.hex()}, "latest"])
+
+
+Read = tuple[str, list[Any]]  # (JSON-RPC method, params)
+
+
+def pool_reads(network: Network, token: str) -> dict[str, Read]:
+    """Reads the eth_simulateV1 path needs before it can fix its amounts (no dependencies: a caller
+    sends them in its own first batch): code at the token and the router, the pair, and two router
+    quotes of a huge amount, which give the pool's reserves without knowing the pair's layout."""
+    token, wrapped = to_checksum_address(token), to_checksum_address(network.wrapped_native)
+    router, factory = to_checksum_address(network.dex.router), to_checksum_address(network.dex.factory)
+    path = ("uint256", "address[]")
+    return {
+        "token_code": ("eth_getCode", [token, "latest"]),
+        "router_code": ("eth_getCode", [router, "latest"]),
+        "pair": _call(factory, "getPair(address,address)", ("address", "address"), (token, wrapped)),
+        "probe_buy": _call(router, "getAmountsOut(uint256,address[])", path, (QUOTE_PROBE, [wrapped, token])),
+        "probe_sell": _call(
+            router, "getAmountsOut(uint256,address[])", path, (QUOTE_PROBE, [token, wrapped])
+        ),
+    }
+
+
+@dataclass(frozen=True)
+class PoolFacts:
+    token_has_code: bool
+    router_has_code: bool
+    pair: str | None
+    reserve_native: int  # from the router's quotes (exact to ~2^-40; the simulation reads the exact ones)
+    reserve_token: int
+
+    @property
+    def tradable(self) -> bool:
+        return (
+            self.token_has_code
+            and self.router_has_code
+            and self.pair is not None
+            and self.reserve_native > 0
+            and self.reserve_token > 0
+        )
+
+
+def _raw_bytes(response: Mapping[str, Any] | None) -> bytes:
+    if not response or "error" in response:
+        return b""
+    result = response.get("result")
+    if not isinstance(result, str) or not result.startswith("0x"):
+        return b""
+    try:
+        return bytes.fromhex(result[2:])
+    except ValueError:
+        return b""
+
+
+def pool_facts(responses: Mapping[str, Mapping[str, Any]]) -> PoolFacts:
+    """PoolFacts from the raw answers to pool_reads (a failed read counts as "nothing there")."""
+
+    def word(key: str, index: int) -> int:
+        data = _raw_bytes(responses.get(key))
+        chunk = data[32 * index : 32 * (index + 1)]
+        return int.from_bytes(chunk, "big") if len(chunk) == 32 else 0
+
+    pair_word = word("pair", 0)
+    pair = to_checksum_address(pair_word.to_bytes(20, "big")) if 0 < pair_word < 2**160 else None
+    out_token, out_native = word("probe_buy", 3), word("probe_sell", 3)
+    # out = floor(a*997*R_out / (1000*R_in + 997*a)): invert (rounding up), each reserve refined with
+    # the other's estimate; exact for reserves below ~2^100, within ~2^-20 above
+    r_native, r_token, a = out_native, out_token, QUOTE_PROBE * 997
+    for _ in range(4):
+        if not (r_native and r_token):
+            break
+        r_token = -(-out_token * (1000 * r_native + a) // a)
+        r_native = -(-out_native * (1000 * r_token + a) // a)
+    return PoolFacts(
+        token_has_code=bool(_raw_bytes(responses.get("token_code"))),
+        router_has_code=bool(_raw_bytes(responses.get("router_code"))),
+        pair=pair,
+        reserve_native=r_native,
+        reserve_token=r_token,
+    )
+
+
+@dataclass(frozen=True)
+class _V1Inputs:
+    network: Network
+    offsets: tuple[int, ...]
+    amount_in_wei: int | None
+    block_header: Mapping[str, Any] | None
+    pool: Mapping[str, Mapping[str, Any]] | None
+    holders: Sequence[tuple[str, int]]
+    exclude: Collection[str]
+
+
+@dataclass(frozen=True)
+class _Trade:
+    """What the requests are built from: addresses, the pinned block and the predicted amounts."""
+
+    token: str
+    router: str
+    wrapped: str
+    pair: str
+    block: str  # the pinned base block (hex)
+    number: int
+    time: int
+    block_time: int
+    gas_limit: int
+    amount_in: int
+    quote: int  # predicted tokens for amount_in (no tax)
+
+    @property
+    def transfer_amount(self) -> int:
+        return self.quote // 4
+
+    @property
+    def sell_ladder(self) -> list[int]:
+        rest = [self.quote * (10_000 - bps) // 10_000 - self.transfer_amount for bps in SELL_LADDER_BPS]
+        return [a for a in rest if a > 0]
+
+    def block_of(self, offset: int, step: int, calls: list[sim.SimCall], **kw: Any) -> sim.SimBlock:
+        """Block `step` (0, 1, 2) of the scenario `offset` blocks ahead: number and time moved together,
+        room for every call to use the whole real block gas limit."""
+        k = offset + 1 + step
+        return sim.SimBlock(
+            calls=tuple(calls),
+            number=self.number + k,
+            time=self.time + k * self.block_time,
+            gas_limit=self.gas_limit * max(1, len(calls)),
+            **kw,
+        )
+
+    def call(self, sender: str, to: str, data: bytes, value: int = 0) -> sim.SimCall:
+        return sim.SimCall(sender=sender, to=to, data=data, value=value, gas=self.gas_limit)
+
+
+def _header_ints(header: Mapping[str, Any]) -> tuple[int, int, int]:
+    def num(key: str, default: int) -> int:
+        value = header.get(key)
+        return int(value, 16) if isinstance(value, str) and value.startswith("0x") else default
+
+    return num("number", 0), num("timestamp", 0), num("gasLimit", DEFAULT_GAS_LIMIT) or DEFAULT_GAS_LIMIT
+
+
+def _simulate_v1(reader: ChainReader, report: SimulationReport, plan: _V1Inputs) -> bool:
+    """The eth_simulateV1 path; False when the node lacks the method (nothing recorded then)."""
+    header, facts = _prepare(reader, report, plan)
+    if header is None or facts is None:
+        return True  # reported (the node failed the first reads)
+    block_time = BLOCK_TIME_S.get(plan.network.chain, 12)
+    now = ScenarioResult(label="now", block_offset=0, seconds_offset=0)
+    now.token_has_code, now.router_has_code = facts.token_has_code, facts.router_has_code
+    now.pair, now.reserve_native, now.reserve_token = facts.pair, facts.reserve_native, facts.reserve_token
+    amount_in = plan.amount_in_wei or facts.reserve_native // 1000
+    if not facts.tradable or facts.pair is None or amount_in <= 0:
+        now.block_number = int(header["number"], 16) if "number" in header else None
+        report.scenarios.append(now)
+        _summarise(report)
+        return True
+    number, timestamp, gas_limit = _header_ints(header)
+    trade = _Trade(
+        token=report.token,
+        router=report.router,
+        wrapped=report.wrapped_native,
+        pair=facts.pair,
+        block=hex(number),
+        number=number,
+        time=timestamp,
+        block_time=block_time,
+        gas_limit=gas_limit,
+        amount_in=amount_in,
+        quote=amount_out(amount_in, facts.reserve_native, facts.reserve_token),
+    )
+    candidates = _holder_candidates(plan.holders, plan.exclude, trade)
+    batch: list[Read] = [
+        (sim.METHOD, sim.params(_scenario_blocks(trade, n), trade.block)) for n in plan.offsets
+    ]
+    if candidates:
+        batch.append((sim.METHOD, sim.params(_holder_blocks(trade, candidates), trade.block)))
+        batch += [("eth_getCode", [a, trade.block]) for a, _ in candidates]
+    responses = reader._batch(batch)
+    report.rpc_round_trips += 1
+    if sim.unsupported(responses[0]):
+        return False  # the round trips spent stay counted
+    for n, response in zip(plan.offsets, responses, strict=False):
+        report.scenarios.append(_decode_v1_scenario(response, trade, n, facts))
+    _summarise(report)
+    if candidates:
+        holder_response = responses[len(plan.offsets)]
+        codes = responses[len(plan.offsets) + 1 :]
+        _decode_holders(report, holder_response, candidates, codes, trade)
+    return True
+
+
+def _prepare(
+    reader: ChainReader, report: SimulationReport, plan: _V1Inputs
+) -> tuple[Mapping[str, Any] | None, PoolFacts | None]:
+    """The block header and the pool facts: given by the caller, or read in one batch."""
+    reads: list[tuple[str, Read]] = []
+    if plan.pool is None:
+        reads += list(pool_reads(plan.network, report.token).items())
+    if plan.block_header is None:
+        reads.append(("block", ("eth_getBlockByNumber", ["latest", False])))
+    got: dict[str, dict[str, Any]] = {}
+    if reads:
+        got = dict(zip([k for k, _ in reads], reader._batch([r for _, r in reads]), strict=True))
+        report.rpc_round_trips += 1
+    header = plan.block_header
+    if header is None:
+        result = got["block"].get("result")
+        if not isinstance(result, dict):
+            report.error = f"the node did not return the latest block: {sim.error_message(got['block'])}"
+            report.gaps.append("trade simulation: the latest block could not be read")
+            return None, None
+        header = result
+    return header, pool_facts(plan.pool if plan.pool is not None else got)
+
+
+def _scenario_blocks(t: _Trade, offset: int) -> list[sim.SimBlock]:
+    buyer, receiver, token = BUYER_ADDRESS, RECEIVER_ADDRESS, t.token
+    buy_path, sell_path = [t.wrapped, t.token], [t.token, t.wrapped]
+    buy = t.call(
+        buyer,
+        t.router,
+        _fn(
+            "swapExactETHForTokensSupportingFeeOnTransferTokens(uint256,address[],address,uint256)",
+            ("uint256", "address[]", "address", "uint256"),
+            (0, buy_path, buyer, DEADLINE),
+        ),
+        value=t.amount_in,
+    )
+    block1 = [
+        t.call(buyer, t.pair, _fn("getReserves()")),
+        t.call(buyer, t.router, _amounts_out(t.amount_in, buy_path)),
+        t.call(buyer, token, _balance_of(buyer)),
+        buy,
+        t.call(buyer, token, _balance_of(buyer)),
+    ]
+    block2 = [
+        t.call(buyer, token, _balance_of(receiver)),
+        t.call(
+            buyer,
+            token,
+            _fn("transfer(address,uint256)", ("address", "uint256"), (receiver, t.transfer_amount)),
+        ),
+        t.call(buyer, token, _balance_of(receiver)),
+    ]
+    block3 = [
+        t.call(
+            buyer, token, _fn("approve(address,uint256)", ("address", "uint256"), (t.router, MAX_UINT256))
+        ),
+        t.call(buyer, token, _balance_of(buyer)),
+        t.call(buyer, t.wrapped, _balance_of(buyer)),
+    ]
+    ladder = t.sell_ladder
+    for amount in ladder:
+        block3 += [
+            t.call(buyer, t.router, _amounts_out(amount, sell_path)),
+            t.call(buyer, t.router, _sell_data(amount, sell_path, buyer)),
+            t.call(buyer, t.wrapped, _balance_of(buyer)),
+        ]
+    direct = _fn("transfer(address,uint256)", ("address", "uint256"), (t.pair, ladder[-1] if ladder else 0))
+    block3.append(t.call(buyer, token, direct))  # the token's own reason when the router hides it
+    balance = max(SIMULATOR_BALANCE, 2 * t.amount_in)
+    return [
+        t.block_of(offset, 0, block1, state=sim.balance_override(buyer, balance)),
+        t.block_of(offset, 1, block2),
+        t.block_of(offset, 2, block3),
+    ]
+
+
+def _sell_data(amount: int, path: list[str], to: str) -> bytes:
+    return _fn(
+        "swapExactTokensForTokensSupportingFeeOnTransferTokens(uint256,uint256,address[],address,uint256)",
+        ("uint256", "uint256", "address[]", "address", "uint256"),
+        (amount, 0, path, to, DEADLINE),
+    )
+
+
+def _revert(res: sim.SimResult) -> RevertReason | None:
+    if res.ok:
+        return None
+    reason = decode_revert(res.data)
+    if reason.kind == "empty" and res.error:
+        reason = RevertReason(kind="empty", message=f"reverted without a reason ({res.error})", data="0x")
+    return reason
+
+
+def _out_of_gas(res: sim.SimResult) -> bool:
+    return not res.ok and "outofgas" in (res.error or "").replace(" ", "").replace("_", "").lower()
+
+
+def _v1_step(res: sim.SimResult, expected: int, received: int, *, erc20: bool = False) -> StepResult:
+    ok = res.truthy if erc20 else res.ok
+    revert = _revert(res)
+    if ok is False and revert is None:
+        revert = decode_revert(ERROR_SELECTOR + encode(["string"], ["the token returned false"]))
+    return StepResult(
+        attempted=True,
+        ok=ok,
+        gas_used=res.gas_used,
+        expected=expected,
+        received=received,
+        tax=tax(expected, received) if ok else None,
+        revert=revert if not ok else None,
+        out_of_gas=_out_of_gas(res),
+    )
+
+
+def _skipped() -> StepResult:
+    return StepResult(attempted=False, ok=False, gas_used=0, expected=0, received=0)
+
+
+def _delta(before: sim.SimResult, after: sim.SimResult) -> int:
+    b, a = before.word() or 0, after.word() or 0
+    return a - b if a > b else 0
+
+
+def _decode_v1_scenario(response: dict[str, Any], t: _Trade, offset: int, facts: PoolFacts) -> ScenarioResult:
+    seconds = (offset) * t.block_time
+    sc = ScenarioResult(label=_label(offset, seconds), block_offset=offset, seconds_offset=seconds)
+    sc.token_has_code, sc.router_has_code, sc.pair = facts.token_has_code, facts.router_has_code, t.pair
+    blocks = sim.results(response)
+    if blocks is None or len(blocks) != 3:
+        sc.error = f"eth_simulateV1 failed: {sim.error_message(response) or 'unexpected answer'}"
+        return sc
+    b1, b2, b3 = blocks
+    if len(b1) != 5 or len(b2) != 3 or len(b3) != 4 + 3 * len(t.sell_ladder):
+        sc.error = "eth_simulateV1 answered with an unexpected number of calls"
+        return sc
+    headers = sim.block_headers(response)
+    first = headers[0] if headers else {}
+    sc.block_number = first.get("number", t.number + offset + 1)
+    sc.timestamp = first.get("timestamp", t.time + (offset + 1) * t.block_time)
+    r0, r1 = b1[0].word(0) or 0, b1[0].word(1) or 0
+    native_is_0 = int(t.wrapped, 16) < int(t.token, 16)
+    sc.reserve_native, sc.reserve_token = (r0, r1) if native_is_0 else (r1, r0)
+    sc.amount_in_wei = t.amount_in
+    sc.buy = _v1_step(b1[3], _quoted(b1[1]), _delta(b1[2], b1[4]))
+    sc.transfer, sc.approve, sc.sell = _skipped(), _skipped(), _skipped()
+    if sc.buy.ok and sc.buy.received > 0:
+        _v1_transfer_and_sell(sc, b1, b2, b3, t)
+    _derive(sc)
+    return sc
+
+
+def _v1_transfer_and_sell(
+    sc: ScenarioResult, b1: list[sim.SimResult], b2: list[sim.SimResult], b3: list[sim.SimResult], t: _Trade
+) -> None:
+    bought = b1[4].word() or 0
+    if bought >= t.transfer_amount > 0:
+        sc.transfer = _v1_step(b2[1], t.transfer_amount, _delta(b2[0], b2[2]), erc20=True)
+    sc.approve = _v1_step(b3[0], 0, 0, erc20=True)
+    if not sc.approve.ok:
+        return
+    balance = b3[1].word() or 0
+    weth_before = b3[2]
+    for k, amount in enumerate(t.sell_ladder):
+        quote, swap, weth_after = b3[3 + 3 * k : 6 + 3 * k]
+        if amount > balance:
+            weth_before = weth_after
+            continue
+        sc.amount_sold = amount
+        sc.sell = _v1_step(swap, _quoted(quote), _delta(weth_before, weth_after))
+        if not sc.sell.ok:
+            direct = b3[-1]
+            if not direct.truthy:
+                sc.sell.token_revert = _revert(direct) or decode_revert(b"")
+        return
+
+
+# --- existing holders ------------------------------------------------------------------------------
+
+
+def _holder_candidates(
+    holders: Sequence[tuple[str, int]], exclude: Collection[str], t: _Trade
+) -> list[tuple[str, int]]:
+    """(address, amount to sell) for the largest holders that are not the pair, a burn address, the
+    token, the router, the wrapped coin, our own wallets or excluded by the caller."""
+    skip = {a.lower() for a in exclude} | {
+        a.lower() for a in (t.pair, t.token, t.router, t.wrapped, BUYER_ADDRESS, RECEIVER_ADDRESS)
+    }
+    skip |= {"0x" + "00" * 20, "0x000000000000000000000000000000000000dead", "0x" + "00" * 19 + "01"}
+    out: list[tuple[str, int]] = []
+    for address, balance in holders:
+        amount = min(balance // HOLDER_SHARE, t.quote // 2)
+        if address.lower() in skip or amount <= 0:
+            continue
+        out.append((to_checksum_address(address), amount))
+        if len(out) == HOLDER_CANDIDATES:
+            break
+    return out
+
+
+def _holder_blocks(t: _Trade, candidates: list[tuple[str, int]]) -> list[sim.SimBlock]:
+    sell_path = [t.token, t.wrapped]
+    sells: list[sim.SimCall] = []
+    directs: list[sim.SimCall] = []
+    approve = _fn("approve(address,uint256)", ("address", "uint256"), (t.router, MAX_UINT256))
+    for holder, amount in candidates:
+        sells += [
+            t.call(holder, t.token, _balance_of(holder)),
+            t.call(holder, t.token, approve),
+            t.call(holder, t.router, _amounts_out(amount, sell_path)),
+            t.call(holder, t.wrapped, _balance_of(holder)),
+            t.call(holder, t.router, _sell_data(amount, sell_path, holder)),
+            t.call(holder, t.wrapped, _balance_of(holder)),
+        ]
+        directs.append(
+            t.call(
+                holder, t.token, _fn("transfer(address,uint256)", ("address", "uint256"), (t.pair, amount))
+            )
+        )
+    return [t.block_of(0, 0, sells), t.block_of(0, 1, directs)]
+
+
+def _decode_holders(
+    report: SimulationReport,
+    response: dict[str, Any],
+    candidates: list[tuple[str, int]],
+    codes: Sequence[dict[str, Any]],
+    t: _Trade,
+) -> None:
+    blocks = sim.results(response)
+    if blocks is None or len(blocks) != 2 or len(blocks[0]) != 6 * len(candidates):
+        report.gaps.append(
+            f"trade simulation: existing holders' sells failed ({sim.error_message(response) or 'no answer'})"
+        )
+        return
+    sells, directs = blocks
+    for i, (holder, amount) in enumerate(candidates):
+        if len(report.holders) == MAX_HOLDERS:
+            break
+        if i < len(codes) and _raw_bytes(codes[i]):
+            report.holders_skipped.append(f"{holder}: has code (a contract, not a wallet)")
+            continue
+        calls = sells[6 * i : 6 * i + 6]
+        direct = directs[i] if i < len(directs) else None
+        report.holders.append(_holder_sell(holder, amount, calls, direct))
+
+
+def _holder_sell(
+    holder: str, amount: int, calls: list[sim.SimResult], direct: sim.SimResult | None
+) -> HolderSell:
+    balance_r, approve, quote_r, weth_before, swap, weth_after = calls
+    out = HolderSell(address=holder, balance=balance_r.word() or 0, amount=amount, gas_used=swap.gas_used)
+    out.expected = _quoted(quote_r)
+    if out.balance < amount:
+        out.note = "its balance is below the amount offered (it moved since the logs): inconclusive"
+        return out
+    if not approve.truthy:
+        out.can_sell = False
+        out.revert = f"approve failed: {(_revert(approve) or decode_revert(b'')).plain()}"
+        return out
+    if out.expected == 0:
+        out.note = "the router quotes nothing for this amount: inconclusive"
+        return out
+    out.received = _delta(weth_before, weth_after)
+    out.can_sell = swap.ok and out.received > 0
+    out.sell_tax = tax(out.expected, out.received) if swap.ok else None
+    if not swap.ok:
+        why = (_revert(swap) or decode_revert(b"")).plain()
+        if direct is not None and not direct.truthy:
+            why += f"; the token's own reason: {(_revert(direct) or decode_revert(b'')).plain()}"
+        out.revert = why
+    elif out.received == 0:
+        out.revert = "the sell paid out nothing"
+    return out
+
+
 # --- findings ------------------------------------------------------------------------------------
 
 
@@ -569,6 +1188,7 @@ def _evidence(report: SimulationReport, sc: ScenarioResult | None = None, **extr
         "transfer_tax": report.transfer_tax,
         "gas": dict(report.gas),
         "simulator": report.simulator,
+        "method": report.method,
     }
     if sc is not None:
         for name in ("buy", "transfer", "sell"):
@@ -751,10 +1371,36 @@ def _sell_findings(report: SimulationReport) -> list[Finding]:
     return out
 
 
+def _holder_findings(report: SimulationReport) -> list[Finding]:
+    stuck = report.holders_cannot_sell
+    if not stuck:
+        return []
+    return [
+        Finding(
+            type="holders_cannot_sell",
+            score=75,
+            severity=Severity.HIGH,
+            reason=f"{len(stuck)} of {len(report.holders)} existing holders could not sell a small part of "
+            "their tokens while a fresh wallet could buy and sell: the token blocks wallets after they "
+            f"bought (a blacklist-after-buy). {stuck[0].revert or ''}".strip(),
+            evidence=_evidence(
+                report,
+                holders=[h.address for h in stuck],
+                holder_results=[h.as_dict() for h in report.holders],
+            ),
+        )
+    ]
+
+
 def simulation_findings(report: SimulationReport) -> list[Finding]:
     """Findings from a SimulationReport: honeypot, taxes, blocked buy/transfer, delayed traps, and a
     named finding (never silence) when the simulation could not run or found no liquidity."""
     unavailable = _availability_findings(report)
     if unavailable is not None:
         return unavailable
-    return [*_sell_findings(report), *_buy_findings(report), *_tax_findings(report)]
+    return [
+        *_sell_findings(report),
+        *_holder_findings(report),
+        *_buy_findings(report),
+        *_tax_findings(report),
+    ]
