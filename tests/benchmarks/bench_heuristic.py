@@ -3,7 +3,8 @@
     uv run python tests/benchmarks/bench_heuristic.py [--runs 5]
 
 For every zoo and demo token: the agent's wall time (median and worst of --runs warm runs) and
-the JSON-RPC round trips per analysis (a batch counts as one). Targets: p95 < 1.5 s, <= 8 round trips (with the owner-power probes).
+the JSON-RPC round trips per analysis (a batch counts as one).
+Targets: p95 < 1.5 s, <= 8 round trips (with the owner-power probes).
 """
 
 from __future__ import annotations
