@@ -151,6 +151,12 @@ _RISKY_SIGNATURES: dict[str, tuple[str, ...]] = {
         "issue(uint256)",
         "mintFor(address,uint256)",
         "createTokens(uint256)",
+        # issuers' own words for minting (stablecoins, wrapped assets)
+        "issue(address,uint256)",
+        "increaseSupply(uint256)",
+        "mintToken(address,uint256)",
+        "mintTokens(address,uint256)",
+        "configureMinter(address,uint256)",
     ),
     "blacklist": (
         "blacklist(address)",
@@ -167,6 +173,9 @@ _RISKY_SIGNATURES: dict[str, tuple[str, ...]] = {
         "setBlackList(address,bool)",
         "freeze(address)",
         "freezeAccount(address,bool)",
+        "unBlacklist(address)",
+        "removeBlackList(address)",
+        "setFrozen(address,bool)",
         "setAntiSnipe(bool)",
         "setAntiBot(bool)",
         "setSniperProtection(bool)",
@@ -248,6 +257,10 @@ _RISKY_SIGNATURES: dict[str, tuple[str, ...]] = {
         "clawback(address,uint256)",
         "rebase(uint256)",
         "rebase(uint256,int256)",
+        # issuers' seizure of frozen / blacklisted funds (law-enforcement roles)
+        "destroyBlackFunds(address)",
+        "wipeFrozenAddress(address)",
+        "wipeBlacklistedAccount(address)",
     ),
     # Ways to take ownership back after it looks renounced (SafeMoon-style lock/unlock, reclaim).
     "reclaim": (

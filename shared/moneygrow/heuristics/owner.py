@@ -379,15 +379,24 @@ def _observed(power: Power) -> str:
     return "; ".join(parts)
 
 
-def _executed_finding(ftype: str, powers: list[Power], contracts: set[str]) -> Finding:
-    """Severity from consequence and governance: a disguised path held by a key is CRITICAL; the same
+def _separated(executed: dict[str, list[Power]]) -> bool:
+    """Role separation: two kinds of power held by disjoint sets of accounts (a minter who cannot
+    blacklist, a blacklister who cannot mint) - how issuers limit what one key can do."""
+    holders = [{p.actor.address for p in ps} for ps in executed.values()]
+    return any(a.isdisjoint(b) for i, a in enumerate(holders) for b in holders[i + 1 :])
+
+
+def _executed_finding(ftype: str, powers: list[Power], contracts: set[str], separated: bool) -> Finding:
+    """Severity from consequence and governance: a disguised path held by one key is CRITICAL; the same
     effect behind a conventional name is an issuer power (HIGH), and lower again when the holder is a
-    contract (a multisig or timelock)."""
+    contract (a multisig or timelock). Role separation keeps a disguised path at HIGH."""
     best = min(powers, key=lambda p: (p.conventional, p.actor.address in contracts))
     governed = best.actor.address in contracts
     if not best.conventional:
         score, severity = (
-            (70, Severity.HIGH) if governed else (95 if best.kind == "leak" else 90, Severity.CRITICAL)
+            (70, Severity.HIGH)
+            if governed or separated
+            else (95 if best.kind == "leak" else 90, Severity.CRITICAL)
         )
         how = "through a non-standard function (its selector is not a conventional one for this)"
     else:
@@ -457,7 +466,7 @@ def power_findings(
     contracts = scan.contract_actors if scan is not None else set()
     for ftype in POWERS:
         if ftype in executed:
-            out.append(_executed_finding(ftype, executed[ftype], contracts))
+            out.append(_executed_finding(ftype, executed[ftype], contracts, _separated(executed)))
         elif ftype in static and (ftype in TAKING or not probed):
             # A lever the probe pulled without effect stays in the data, not in the findings.
             out.append(_static_finding(ftype, static[ftype], powers_live, probed))

@@ -155,6 +155,8 @@ def _candidate_actors(
         found.append(pr.Actor(deployer, f"deployer ({how})"))
     for address in sorted(ctx.logs.former_owners):
         found.append(pr.Actor(address, "former owner (OwnershipTransferred)"))
+    for _, role, address in ctx.logs.role_grants:
+        found.append(pr.Actor(address, f"role holder (RoleGranted {role[:10]}...)"))
     return found
 
 
@@ -278,7 +280,9 @@ def _script(
 def _run(ctx: HeuristicContext, inv: Inventory, out: PowerScan, script: pr.Script) -> None:
     report = out.report
     report.actors = out.actors
-    probes, skipped = pr.plan(inv, out.actors, script)
+    owner = ctx.owner
+    hidden = [a for a in out.actors if owner is None or is_burn(owner) or a.address != owner]
+    probes, skipped = pr.plan(inv, out.actors, script, hidden)
     report.gaps += [f"owner powers: {s}" for s in skipped]
     if not probes:
         return  # nothing to execute: no simulation round trip

@@ -81,6 +81,8 @@ class Probe:
     variant: str
     args: tuple[Any, ...]
     calldata: bytes
+    # calls the actor makes first, in the same block: taking power back (unlock()) before using it
+    prelude: tuple[Function, ...] = ()
 
 
 @dataclass
@@ -239,7 +241,10 @@ def request(script: Script, probe: Probe | None) -> list[Any]:
         fund = [
             sim.SimCall(script.funder, script.token, _transfer(w, script.amount)) for w in (VICTIM, BYSTANDER)
         ]
-    middle = [sim.SimCall(probe.actor.address, script.token, probe.calldata)] if probe else []
+    middle = []
+    if probe is not None:
+        middle = [sim.SimCall(probe.actor.address, script.token, _no_args(f)) for f in probe.prelude]
+        middle.append(sim.SimCall(probe.actor.address, script.token, probe.calldata))
     n, t = script.block_number, script.timestamp
     blocks = [
         sim.SimBlock(tuple(fund + _reads(script, watched)), number=n + 1, time=t + BLOCK_S),
@@ -272,8 +277,10 @@ def parse(script: Script, probe: Probe | None, response: dict[str, Any]) -> Run 
     second = blocks[1]
     call_ok, error = True, None
     if probe is not None:
-        call_ok, error = second[0].ok, second[0].error
-        second = second[1:]
+        steps = len(probe.prelude) + 1
+        call_ok = all(r.ok for r in second[:steps])
+        error = next((r.error for r in second[:steps] if not r.ok), None)
+        second = second[steps:]
     before = {w: r.word() or 0 for w, r in zip(watched, first, strict=False)}
     after = {w: r.word() or 0 for w, r in zip(watched, second, strict=False)}
     supply_a, supply_b = first[len(watched)].word(), second[len(watched)].word()
@@ -369,8 +376,32 @@ def _flat(args: tuple[Any, ...]) -> list[Any]:
 # --- planning ----------------------------------------------------------------------------------------
 
 
-def plan(inv: Inventory, actors: list[Actor], script: Script) -> tuple[list[Probe], list[str]]:
-    """Every (candidate, actor, arguments) to run, most telling first, at most MAX_PROBES."""
+def _no_args(fn: Function) -> bytes:
+    return bytes.fromhex(fn.selector[2:])
+
+
+def takeovers(inv: Inventory) -> list[Function]:
+    """Argument-less functions that write an access-check variable (other than the standard
+    ownership ones): how a faked renounce is undone (SafeMoon's unlock(), a 'reclaim')."""
+    from moneygrow.chain.inventory import GOVERNANCE, STANDARD
+
+    return [
+        fn
+        for sel, fn in sorted(inv.functions.items())
+        if fn.changes_state
+        and not fn.arguments
+        and sel not in GOVERNANCE
+        and sel not in STANDARD
+        and fn.writes & inv.access_keys
+    ][:2]
+
+
+def plan(
+    inv: Inventory, actors: list[Actor], script: Script, hidden: list[Actor] | None = None
+) -> tuple[list[Probe], list[str]]:
+    """Every (candidate, actor, arguments) to run, most telling first, at most MAX_PROBES; for the
+    `hidden` actors (who may hold power although owner() says otherwise) also each candidate after
+    a takeover call."""
     probes: list[Probe] = []
     skipped: list[str] = []
     balance, supply = inv.balance_keys, inv.supply_keys
@@ -390,6 +421,8 @@ def plan(inv: Inventory, actors: list[Actor], script: Script) -> tuple[list[Prob
         for actor in actors[:MAX_ACTORS]:
             for variant, args, data in variants:
                 probes.append(Probe(fn, actor, variant, args, data))
+                for takeover in takeovers(inv) if hidden and actor in hidden else []:
+                    probes.append(Probe(fn, actor, variant, args, data, (takeover,)))
     if len(probes) > MAX_PROBES:
         skipped.append(f"{len(probes) - MAX_PROBES} probes over the limit of {MAX_PROBES} not run")
         probes = probes[:MAX_PROBES]
@@ -406,6 +439,8 @@ def powers_from(probe: Probe, eff: Effect, script: Script) -> list[Power]:
             "actor_role": probe.actor.role,
             "arguments": [_show(a) for a in probe.args],
         }
+        if probe.prelude:
+            evidence["after_calling"] = [f.label for f in probe.prelude]
         if eff.supply is not None:
             evidence["total_supply"] = {"before": str(eff.supply[0]), "after": str(eff.supply[1])}
         if eff.raised:

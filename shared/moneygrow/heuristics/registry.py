@@ -51,6 +51,7 @@ LOG_BLOCK_RANGE = 50_000
 LOG_BLOCK_RANGE_RETRY = 2_000  # one retry with this window when the node refuses the first one
 TRANSFER_TOPIC = "0x" + keccak(text="Transfer(address,address,uint256)").hex()
 OWNERSHIP_TOPIC = "0x" + keccak(text="OwnershipTransferred(address,address)").hex()
+ROLE_GRANTED_TOPIC = "0x" + keccak(text="RoleGranted(bytes32,address,address)").hex()
 STORAGE_SCAN_SLOTS = 16  # plain storage slots read in the first batch (owner-like slots, former owners)
 BURN_ADDRESSES = frozenset({ZERO_ADDRESS, DEAD_ADDRESS, "0x0000000000000000000000000000000000000001"})
 
@@ -137,6 +138,7 @@ class TokenLogs:
     to_block: int
     transfers: list[tuple[int, str, str, int]] = field(default_factory=list)  # block, from, to, value
     ownership: list[tuple[int, str, str]] = field(default_factory=list)  # block, previous, new owner
+    role_grants: list[tuple[int, str, str]] = field(default_factory=list)  # block, role (hex), account
     error: str | None = None
 
     @property
@@ -349,7 +351,7 @@ class HeuristicContext:
                 "address": self.address,
                 "fromBlock": hex(out.from_block),
                 "toBlock": hex(to_block),
-                "topics": [[TRANSFER_TOPIC, OWNERSHIP_TOPIC]],
+                "topics": [[TRANSFER_TOPIC, OWNERSHIP_TOPIC, ROLE_GRANTED_TOPIC]],
             }
             response = self.read({"logs": Read("eth_getLogs", [flt])})["logs"]
             if "error" in response:
@@ -415,6 +417,8 @@ def _add_log(out: TokenLogs, entry: dict[str, Any]) -> None:
             out.transfers.append((block, topic_address(topics[1]), topic_address(topics[2]), value))
     elif len(topics) == 3 and topics[0] == OWNERSHIP_TOPIC:
         out.ownership.append((block, topic_address(topics[1]), topic_address(topics[2])))
+    elif len(topics) == 4 and topics[0] == ROLE_GRANTED_TOPIC:
+        out.role_grants.append((block, str(topics[1]), topic_address(topics[2])))
 
 
 def _guarded(fetch: Callable[[], T | None]) -> T | None:
