@@ -763,3 +763,38 @@ def test_checks_run_in_the_declared_module_order_whoever_imported_them_first() -
     modules = [c.run.__module__ for c in expected]
     assert modules == sorted(modules, key=heuristic.CHECK_MODULES.index)
     assert {c.name for c in expected} == set(CHECKS)
+
+
+def test_severity_follows_consequence_and_governance_not_names() -> None:
+    from moneygrow.chain.inventory import Function
+    from moneygrow.heuristics.probe import Actor, Power
+
+    key, other, timelock = Actor(OWNER, "owner()"), Actor(ALICE, "slot 0x2"), Actor(BOB, "owner()")
+    disguised = Function("0x6b2649c3", ("uint256",), "nonpayable")  # no known name
+    mint = Function(bc.selector("mint(address,uint256)"), ("address", "uint256"), "nonpayable")
+    blacklist = Function(bc.selector("blacklist(address)"), ("address",), "nonpayable")
+    ev = {"arguments": ["1"], "total_supply": {"before": "1", "after": "2"}}
+
+    def power(kind: str, fn: Function, actor: Actor) -> Power:
+        return Power(kind, fn, actor, (1,), True, dict(ev))
+
+    def sev(powers: list[Power], contracts: set[str] = frozenset()) -> dict[str, Severity]:  # type: ignore[assignment]
+        scan = owner_check.pw.PowerScan(inventory=None, contract_actors=set(contracts), executed=True)  # type: ignore[arg-type]
+        scan.report.powers = powers
+        return {f.type: f.severity for f in owner_check.power_findings({}, OWNER, True, [], scan)}
+
+    assert sev([power("mint", disguised, key)])["owner_can_mint"] is Severity.CRITICAL
+    assert sev([power("mint", mint, key)])["owner_can_mint"] is Severity.HIGH
+    assert sev([power("mint", mint, timelock)], {BOB})["owner_can_mint"] is Severity.MEDIUM
+    assert sev([power("mint", disguised, timelock)], {BOB})["owner_can_mint"] is Severity.HIGH
+    # a stablecoin's shape: conventional mint + blacklist by one key is reported, not a toolkit
+    issuer = sev([power("mint", mint, key), power("blacklist", blacklist, key)])
+    assert "rug_pull_toolkit" not in issuer and issuer["owner_can_blacklist"] is Severity.HIGH
+    # one key minting and taking through a disguised path is
+    assert (
+        sev([power("mint", disguised, key), power("leak", disguised, key)])["rug_pull_toolkit"]
+        is Severity.CRITICAL
+    )
+    # role separation: a disguised mint whose holder cannot also blacklist stays HIGH
+    separated = sev([power("mint", disguised, key), power("blacklist", blacklist, other)])
+    assert separated["owner_can_mint"] is Severity.HIGH

@@ -142,3 +142,24 @@ def test_a_simulation_response_is_parsed_per_block() -> None:
     assert parsed.before[pr.VICTIM] == 1000 and parsed.supply == (10**9, 10**9)
     assert parsed.sells["victim.sell"] == (True, 0.0)  # 100 sent, 100 arrived
     assert pr.parse(script, p, {"error": {"code": -32601}}) is None
+
+
+def test_a_hidden_actor_is_also_probed_after_a_takeover_call() -> None:
+    from moneygrow.chain.inventory import inventory
+
+    inv = inventory(bytes.fromhex(_artifact("HiddenOwner")))  # SafeMoon-style lock()/unlock()
+    (takeover,) = pr.takeovers(inv)
+    assert takeover.label == "unlock()"
+    hidden = pr.Actor(OWNER, "storage slot 0x6 (compared with the caller)")
+    probes, _ = pr.plan(inv, [hidden], SCRIPT, hidden=[hidden])
+    assert {p.prelude for p in probes} == {(), (takeover,)}
+    plain, _ = pr.plan(inv, [hidden], SCRIPT)
+    assert all(not p.prelude for p in plain) and len(plain) == len(probes) // 2
+
+
+def _artifact(name: str) -> str:
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "contracts" / "artifacts" / f"{name}.json"
+    return str(json.loads(path.read_text())["deployedBytecode"])[2:]
