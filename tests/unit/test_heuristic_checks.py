@@ -167,7 +167,7 @@ class FakeChain:
                 if out is None
                 else {"result": "0x" + out.hex()}
             )
-        if method in ("eth_simulateV1", "debug_traceCall"):  # a node without them, like many public ones
+        if method in ("eth_simulateV1", "debug_traceCall", "eth_createAccessList"):  # a node without them
             return {"error": {"code": -32601, "message": "the method does not exist/is not available"}}
         raise AssertionError(method)
 
@@ -798,3 +798,36 @@ def test_severity_follows_consequence_and_governance_not_names() -> None:
     # role separation: a disguised mint whose holder cannot also blacklist stays HIGH
     separated = sev([power("mint", disguised, key), power("blacklist", blacklist, other)])
     assert separated["owner_can_mint"] is Severity.HIGH
+
+
+def test_an_off_contract_gate_is_found_by_trace_or_by_access_list() -> None:
+    from moneygrow.heuristics import powers
+
+    chain = FakeChain()
+    chain.token(owner=OWNER)
+    ctx = HeuristicContext(
+        AnalysisTask(task_id="t", user_id="u", token_address=TOKEN, chain=Chain.ETHEREUM),
+        chain,  # type: ignore[arg-type]
+        NET,
+        Providers(),
+    )
+    gate = to_checksum_address("0x" + "ab" * 20)
+    ask = {
+        "type": "STATICCALL",
+        "to": gate.lower(),
+        "input": "0x8cd86f02" + "00" * 96,
+        "output": "0x" + "00" * 32,
+    }
+    trace = {"result": {"calls": [ask, {"type": "CALL", "to": PAIR.lower(), "input": "0x", "output": "0x"}]}}
+    (call,) = powers._external_calls(ctx, trace, PAIR, set())
+    assert call["contract"] == gate and call["returns_value"] and call["selector"] == "0x8cd86f02"
+    assert powers._external_calls(ctx, trace, PAIR, {gate.lower()}) == []  # a proxy's own parts
+    precompile = "0x0000000000000000000000000000000000000004"
+    touched_list = [
+        {"address": gate.lower(), "storageKeys": ["0x01"]},
+        {"address": TOKEN.lower(), "storageKeys": []},
+        {"address": precompile},
+    ]
+    access = {"result": {"accessList": touched_list}}
+    (touched,) = powers._accessed_contracts(ctx, access, PAIR, set())
+    assert touched["contract"] == gate and touched["storage_read"] == 1 and not touched["returns_value"]

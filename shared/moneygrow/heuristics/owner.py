@@ -175,8 +175,8 @@ def _external_gate(scan: pw.PowerScan) -> list[Finding]:
             type="transfer_depends_on_external_contract",
             score=score,
             severity=severity,
-            reason=f"A plain wallet transfer calls another contract ({first['contract']}, function "
-            f"{first['selector']})"
+            reason=f"A plain wallet transfer calls another contract ({first['contract']}"
+            + (f", function {first['selector']})" if "selector" in first else ")")
             + (" and gets a number back that the transfer can use" if valued else "")
             + ": whoever controls that contract can change who may sell, or how much arrives, without "
             "touching this token's code.",

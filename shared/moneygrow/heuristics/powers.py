@@ -92,7 +92,12 @@ def scan(ctx: HeuristicContext, pair: str | None, getters: list[tuple[str, str]]
         if as_bytes("eth_getCode", answers.get(f"code.{a.address}", {"result": "0x"}))
     }
     script = _script(ctx, pair, holders, answers)
-    out.external_calls = _external_calls(ctx, answers.get("trace"), pair)
+    traced = isinstance((answers.get("trace") or {}).get("result"), dict)
+    out.external_calls = (
+        _external_calls(ctx, answers.get("trace"), pair, _implementation(ctx))
+        if traced
+        else _accessed_contracts(ctx, answers.get("access"), pair, _implementation(ctx))
+    )
     _run(ctx, inv, out, script)
     return out
 
@@ -103,18 +108,51 @@ def _trace_read(ctx: HeuristicContext, sender: str) -> Read:
     return Read("debug_traceCall", [call, "latest", {"tracer": "callTracer"}])
 
 
+def _infra(ctx: HeuristicContext, pair: str | None) -> set[str]:
+    net = ctx.network
+    return {a.lower() for a in (ctx.address, net.dex.router, net.dex.factory, net.wrapped_native, pair or "")}
+
+
+def _implementation(ctx: HeuristicContext) -> set[str]:
+    """A proxy's own moving parts (implementation, beacon): touched by every call, not a gate."""
+    proxy = ctx.proxy
+    return {a.lower() for a in (proxy.implementation, proxy.beacon) if a} if proxy is not None else set()
+
+
+def _accessed_contracts(
+    ctx: HeuristicContext, raw: dict[str, Any] | None, pair: str | None, proxy_parts: set[str]
+) -> list[dict[str, Any]]:
+    """Without a tracer: the contracts (not the DEX, not a proxy's implementation, not precompiles)
+    whose code or storage the transfer touched, from its access list; whether a value came back is
+    unknown."""
+    if raw is None or not isinstance(raw.get("result"), dict):
+        return []
+    skip = _infra(ctx, pair) | {pr.RECIPIENT.lower()} | proxy_parts
+    found = []
+    for entry in raw["result"].get("accessList") or []:
+        address = str(entry.get("address") or "").lower()
+        if address in skip or int(address or "0x0", 16) < 0x400:
+            continue
+        found.append(
+            {
+                "contract": _checksum(address),
+                "type": "access list",
+                "storage_read": len(entry.get("storageKeys") or []),
+                "returns_value": False,
+            }
+        )
+    return found[:5]
+
+
 def _external_calls(
-    ctx: HeuristicContext, raw: dict[str, Any] | None, pair: str | None
+    ctx: HeuristicContext, raw: dict[str, Any] | None, pair: str | None, proxy_parts: set[str]
 ) -> list[dict[str, Any]]:
     """Calls a wallet transfer makes to contracts other than the token and the DEX (the trap can live
     off-contract: a 'gate' whose answer the balance arithmetic uses). Empty when the node cannot
     trace (debug_traceCall is rarely public): that is named in the data, not a failure."""
     if raw is None or not isinstance(raw.get("result"), dict):
         return []
-    net = ctx.network
-    infra = {
-        a.lower() for a in (ctx.address, net.dex.router, net.dex.factory, net.wrapped_native, pair or "")
-    }
+    infra = _infra(ctx, pair) | proxy_parts
     found: list[dict[str, Any]] = []
     stack = list(raw["result"].get("calls") or [])
     while stack:
@@ -238,6 +276,8 @@ def _first_reads(
     sender = holders[0] if holders else pair
     if sender is not None:
         reads["trace"] = _trace_read(ctx, sender)
+        # every node has eth_createAccessList: which contracts the same transfer touches
+        reads["access"] = Read("eth_createAccessList", reads["trace"].params[:2])
     return reads
 
 
