@@ -354,6 +354,11 @@ def _run(ctx: HeuristicContext, inv: Inventory, out: PowerScan, script: pr.Scrip
             if not any(p.kind == power.kind and p.fn.selector == power.fn.selector for p in report.powers):
                 report.powers.append(power)
                 confirmed.add(probe.fn.selector)
+    if probes and report.reverted == len(probes):
+        out.notes.append(
+            f"owner powers: all {len(probes)} probe calls reverted (as {len(out.actors)} accounts): the "
+            "power may sit with an account not found, or be capped or time-locked; storage evidence is used"
+        )
     report.powers = _one_lever_per_function(report.powers)
     out.static = [p for p in static_powers(inv, out.actors) if p.fn.selector not in confirmed]
 
