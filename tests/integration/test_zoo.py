@@ -17,6 +17,7 @@ from devstack.dex import uniswap_abi
 from devstack.zoo import DEAD, RETAIL_BUYERS, ROUTER, SELL_WINDOW_S, WETH, ZOO, zoo_account
 from moneygrow.chain.networks import NETWORKS
 from moneygrow.chains import Chain
+from tests.wallets import Wallet, rpc
 
 pytestmark = pytest.mark.chain
 
@@ -65,30 +66,9 @@ BEHAVIOUR: dict[str, tuple[bool, bool, float, float | None, float]] = {
 }
 
 
-def rpc(w3: Web3, method: str, params: list[Any]) -> Any:
-    resp = w3.provider.make_request(method, params)  # type: ignore[arg-type]
-    assert "error" not in resp, resp
-    return resp["result"]
-
-
 @pytest.fixture
 def w3(world: dict[str, Any], chain_snapshot: str) -> Iterator[Web3]:
     yield Web3(HTTPProvider(chain_snapshot, request_kwargs={"timeout": 10}))
-
-
-class Wallet:
-    def __init__(self, w3: Web3, address: str) -> None:
-        self.w3, self.address = w3, Web3.to_checksum_address(address)
-        rpc(w3, "anvil_setBalance", [self.address, hex(100 * E18)])
-        rpc(w3, "anvil_impersonateAccount", [self.address])
-
-    def send(self, fn: Any, value: int = 0) -> bool:
-        """True if the transaction succeeded, False if it reverted."""
-        try:
-            tx_hash = fn.transact({"from": self.address, "value": value, "gas": 3_000_000})
-        except Exception:  # reverted in anvil's pre-check
-            return False
-        return bool(self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=10)["status"] == 1)
 
 
 def token_contract(w3: Web3, name: str, address: str) -> Any:

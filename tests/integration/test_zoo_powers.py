@@ -16,6 +16,7 @@ from web3 import HTTPProvider, Web3
 from devstack.chain import E18, load_artifact
 from devstack.dex import uniswap_abi
 from devstack.zoo import RETAIL_BUYERS, ROUTER, WETH, ZOO, zoo_account
+from tests.wallets import Wallet, rpc
 
 pytestmark = pytest.mark.chain
 
@@ -50,32 +51,9 @@ NEW_TOKENS = {
 }
 
 
-def rpc(w3: Web3, method: str, params: list[Any]) -> Any:
-    resp = w3.provider.make_request(method, params)  # type: ignore[arg-type]
-    assert "error" not in resp, resp
-    return resp["result"]
-
-
 @pytest.fixture
 def w3(world: dict[str, Any], chain_snapshot: str) -> Iterator[Web3]:
     yield Web3(HTTPProvider(chain_snapshot, request_kwargs={"timeout": 30}))
-
-
-class Wallet:
-    def __init__(self, w3: Web3, address: str) -> None:
-        self.w3, self.address = w3, Web3.to_checksum_address(address)
-        rpc(w3, "anvil_setBalance", [self.address, hex(100 * E18)])
-        rpc(w3, "anvil_impersonateAccount", [self.address])
-        self.last_receipt: Any = None
-
-    def send(self, fn: Any, value: int = 0) -> bool:
-        """True if the transaction succeeded, False if it reverted."""
-        try:
-            tx_hash = fn.transact({"from": self.address, "value": value, "gas": 3_000_000})
-        except Exception:  # reverted in anvil's pre-check
-            return False
-        self.last_receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=10)
-        return bool(self.last_receipt["status"] == 1)
 
 
 def stranger(w3: Web3) -> Wallet:
