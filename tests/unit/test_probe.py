@@ -11,7 +11,7 @@ TOKEN = to_checksum_address("0x" + "11" * 20)
 OWNER = to_checksum_address("0x" + "22" * 20)
 PAIR = to_checksum_address("0x" + "77" * 20)
 SCRIPT = pr.Script(
-    token=TOKEN, block_number=100, timestamp=1_700_000_000, funder=PAIR, amount=1000, pair=PAIR,
+    token=TOKEN, block_number=100, timestamp=1_700_000_000, funders=(PAIR,), amount=1000, pair=PAIR,
     watched=[pr.VICTIM, pr.BYSTANDER, PAIR, TOKEN],
 )  # fmt: skip
 OK_SELLS = {"victim.transfer": (True, 0.0), "victim.sell": (True, 0.0), "bystander.transfer": (True, 0.0),
@@ -133,7 +133,7 @@ def test_a_simulation_response_is_parsed_per_block() -> None:
                   {"status": "0x1", "returnData": word(100), "gasUsed": "0x1"}]  # fmt: skip
     blocks = [{"calls": fund + reads + [supply]}, {"calls": [call, *reads, supply]}, {"calls": sells}]
     p = probe(("uint256",), (1,))
-    script = pr.Script(TOKEN, 100, 0, PAIR, 1000, PAIR, [pr.VICTIM, pr.BYSTANDER, PAIR, TOKEN])
+    script = pr.Script(TOKEN, 100, 0, (PAIR,), 1000, PAIR, [pr.VICTIM, pr.BYSTANDER, PAIR, TOKEN])
     # the actor is watched too: its balance read comes last
     blocks[0]["calls"].insert(len(fund) + 4, {"status": "0x1", "returnData": word(5), "gasUsed": "0x1"})
     blocks[1]["calls"].insert(1 + 4, {"status": "0x1", "returnData": word(5), "gasUsed": "0x1"})
@@ -154,7 +154,21 @@ def test_a_hidden_actor_is_also_probed_after_a_takeover_call() -> None:
     probes, _ = pr.plan(inv, [hidden], SCRIPT, hidden=[hidden])
     assert {p.prelude for p in probes} == {(), (takeover,)}
     plain, _ = pr.plan(inv, [hidden], SCRIPT)
-    assert all(not p.prelude for p in plain) and len(plain) == len(probes) // 2
+    assert all(not p.prelude for p in plain)
+    candidates = [p for p in probes if p.fn.selector != pr.TRANSFER_FROM]
+    assert len([p for p in plain if p.fn.selector != pr.TRANSFER_FROM]) == len(candidates) // 2
+
+
+def test_the_standard_transfer_from_is_tried_without_an_allowance() -> None:
+    from moneygrow.chain.inventory import inventory
+
+    inv = inventory(bytes.fromhex(_artifact("PlainToken")))
+    probes, _ = pr.plan(inv, [pr.Actor(OWNER, "owner()")], SCRIPT)
+    (spend,) = probes
+    assert spend.fn.selector == pr.TRANSFER_FROM and spend.args == (pr.VICTIM, OWNER, SCRIPT.send)
+    # the victim losing tokens to it is a leak through a conventional selector: not conventional
+    eff = pr.effect(SCRIPT, spend, run({pr.VICTIM: 900, OWNER: 5100}), BASELINE)
+    assert pr.classify(spend, eff) == ["leak"]
 
 
 def _artifact(name: str) -> str:

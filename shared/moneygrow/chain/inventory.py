@@ -187,22 +187,21 @@ class Inventory:
         """Non-standard state-changing functions that write the balance mapping, the supply or a
         variable the transfer path reads, plus conventional self-service functions (their real
         effect is checked), in selector order."""
-        watched = self.balance_keys | self.supply_keys | self.transfer_path_keys
+        watched = self.balance_keys | self.supply_keys
+        # the transfer path by whole slots: a flag packed beside an address is written as the slot
+        path_slots = {self._slot(k) for k in self.transfer_path_keys}
         out = []
         for sel in sorted(self.functions):
             fn = self.functions[sel]
             if not fn.changes_state or sel in STANDARD or sel in GOVERNANCE:
                 continue
-            if sel in SELF_SERVICE or fn.writes & watched:
+            if sel in SELF_SERVICE or fn.writes & watched or {self._slot(k) for k in fn.writes} & path_slots:
                 out.append(fn)
         return out
 
-    def writers(self, keys: frozenset[str]) -> list[Function]:
-        return [
-            fn
-            for sel, fn in sorted(self.functions.items())
-            if fn.changes_state and sel not in STANDARD and sel not in GOVERNANCE and fn.writes & keys
-        ]
+    def _slot(self, key: str) -> int:
+        v = self.variable(key)
+        return v.slot if v is not None else int(key.split("+")[0], 16)
 
 
 def inventory(code: bytes) -> Inventory:

@@ -12,10 +12,12 @@ matched against bytecode.RISKY_FUNCTIONS and, when the explorer has verified sou
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
 from moneygrow.chain import bytecode as bc
+from moneygrow.chain.reader import ChainUnavailable
 from moneygrow.heuristics import powers as pw
 from moneygrow.heuristics.probe import Power
 from moneygrow.heuristics.registry import (
@@ -31,6 +33,8 @@ from moneygrow.heuristics.registry import (
     word_address,
 )
 from moneygrow.models import Finding, Severity
+
+log = logging.getLogger(__name__)
 
 # finding type -> (risky-function categories, score/severity while an owner holds the power, reason)
 POWERS: dict[str, tuple[tuple[str, ...], int, Severity, str]] = {
@@ -137,7 +141,7 @@ def check(ctx: HeuristicContext) -> CheckOutcome:
     proxy = ctx.proxy
     if proxy is not None and proxy.upgradeable:
         risky.pop("upgrade", None)  # the proxy check reports who can upgrade
-    scan = pw.scan(ctx, _main_pair(ctx), _getters(ctx))
+    scan = _scan(ctx)
     hidden = _hidden_owner_signals(ctx, owner, risky, scan) if not owner_live else []
     findings = power_findings(risky, owner, owner_live or bool(hidden), hidden, scan)
     findings += _hidden_owner_findings(owner, owner_live, risky, hidden)
@@ -183,6 +187,19 @@ def _external_gate(scan: pw.PowerScan) -> list[Finding]:
             evidence={"calls": scan.external_calls},
         )
     ]
+
+
+def _scan(ctx: HeuristicContext) -> pw.PowerScan:
+    """The probe; a bug in it on some odd bytecode must not sink the other owner findings."""
+    try:
+        return pw.scan(ctx, _main_pair(ctx), _getters(ctx))
+    except ChainUnavailable:
+        raise
+    except Exception as exc:
+        log.warning("owner-power probe failed", exc_info=True)
+        scan = pw.PowerScan(pw.token_inventory(ctx))
+        scan.report.gaps.append(f"owner powers: the probe failed: {type(exc).__name__}: {exc}"[:300])
+        return scan
 
 
 def _main_pair(ctx: HeuristicContext) -> str | None:
@@ -393,11 +410,14 @@ def _executed_finding(ftype: str, powers: list[Power], contracts: set[str], sepa
     best = min(powers, key=lambda p: (p.conventional, p.actor.address in contracts))
     governed = best.actor.address in contracts
     if not best.conventional:
-        score, severity = (
-            (70, Severity.HIGH)
-            if governed or separated
-            else (95 if best.kind == "leak" else 90, Severity.CRITICAL)
-        )
+        # CRITICAL is for taking or locking holders' tokens; a hidden mint dilutes them (HIGH) unless
+        # the same key can also take or lock (rug_pull_toolkit).
+        if governed or separated:
+            score, severity = 70, Severity.HIGH
+        elif best.kind == "mint":
+            score, severity = 80, Severity.HIGH
+        else:
+            score, severity = (95 if best.kind == "leak" else 90), Severity.CRITICAL
         how = "through a non-standard function (its selector is not a conventional one for this)"
     else:
         score, severity = (45, Severity.MEDIUM) if governed else (75, Severity.HIGH)
@@ -534,14 +554,16 @@ def _toolkit(executed: dict[str, list[Power]], contracts: set[str]) -> Finding |
     is disguised or takes value whatever it is called (a leak, an uncapped fee): the rug-pull set-up.
     Conventional issuer powers (a stablecoin's mint + blacklist) are reported, not called a toolkit."""
     keyed = [p for ps in executed.values() for p in ps if p.actor.address not in contracts]
-    mints = [p for p in keyed if p.kind == "mint"]
-    levers = [p for p in keyed if p.kind != "mint"]
-    if not mints or not levers:
-        return None
-    if not any(not p.conventional for p in mints + levers) and not any(
-        p.kind in TOOLKIT_LEVERS for p in levers
-    ):
-        return None
+    for key in dict.fromkeys(p.actor.address for p in keyed):
+        mints = [p for p in keyed if p.kind == "mint" and p.actor.address == key]
+        levers = [p for p in keyed if p.kind != "mint" and p.actor.address == key]
+        disguised = any(not p.conventional for p in mints + levers)
+        if mints and levers and (disguised or any(p.kind in TOOLKIT_LEVERS for p in levers)):
+            return _toolkit_finding(mints, levers)
+    return None
+
+
+def _toolkit_finding(mints: list[Power], levers: list[Power]) -> Finding:
     return Finding(
         type="rug_pull_toolkit",
         score=95,

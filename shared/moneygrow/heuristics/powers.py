@@ -91,7 +91,7 @@ def scan(ctx: HeuristicContext, pair: str | None, getters: list[tuple[str, str]]
         for a in out.actors
         if as_bytes("eth_getCode", answers.get(f"code.{a.address}", {"result": "0x"}))
     }
-    script = _script(ctx, pair, holders, answers)
+    script = _script(ctx, pair, holders, answers, [a.address for a in candidates[:1]])
     traced = isinstance((answers.get("trace") or {}).get("result"), dict)
     out.external_calls = (
         _external_calls(ctx, answers.get("trace"), pair, _implementation(ctx))
@@ -227,7 +227,7 @@ def _with_slot_actors(
     a marketing wallet, a hidden admin), placed right after owner()."""
     from_slots: list[pr.Actor] = []
     for v in inv.variables:
-        if v.key not in inv.access_keys:
+        if v.key not in inv.access_keys or not v.is_address:
             continue
         word = _slot_word(ctx, answers, v.slot, v.key)
         end = 32 - v.offset
@@ -290,14 +290,17 @@ def _balance(answers: dict[str, dict[str, Any]], who: str) -> int:
 
 
 def _script(
-    ctx: HeuristicContext, pair: str | None, holders: list[str], answers: dict[str, dict[str, Any]]
+    ctx: HeuristicContext,
+    pair: str | None,
+    holders: list[str],
+    answers: dict[str, dict[str, Any]],
+    owner: list[str],
 ) -> pr.Script:
-    funders = [w for w in [pair, *holders] if w is not None]
-    funder = next((w for w in funders if _balance(answers, w) > 0), None)
-    if funder is None:
-        top = max(holders, key=lambda h: _balance(answers, h), default=None)
-        funder = top if top is not None and _balance(answers, top) > 0 else None
-    amount = _balance(answers, funder) // pr.FUND_DIVISOR if funder else 0
+    holding = [
+        w for w in dict.fromkeys([pair, *holders, *owner]) if w is not None and _balance(answers, w) > 0
+    ]
+    funders = tuple(holding[: pr.MAX_FUNDERS])
+    amount = min((_balance(answers, w) // pr.FUND_DIVISOR for w in funders), default=0)
     watched = [pr.VICTIM, pr.BYSTANDER, *([pair] if pair else []), ctx.address, *holders]
     watched += [pr.DEAD, ZERO_ADDRESS]
     header = ctx.block
@@ -306,7 +309,7 @@ def _script(
         token=ctx.address,
         block_number=ctx.block_number,
         timestamp=int(str(header.get("timestamp") or "0x0"), 16),
-        funder=funder,
+        funders=funders,
         amount=amount,
         pair=pair,
         watched=list(dict.fromkeys(watched)),
@@ -328,6 +331,10 @@ def _run(ctx: HeuristicContext, inv: Inventory, out: PowerScan, script: pr.Scrip
         return  # nothing to execute: no simulation round trip
     reads = {"baseline": Read(sim.METHOD, pr.request(script, None))}
     reads.update({f"probe.{i}": Read(sim.METHOD, pr.request(script, p)) for i, p in enumerate(probes)})
+    # a takeover changes state itself: probes after one are compared with the takeover alone
+    takeover_bases = {(p.actor, p.prelude): p for p in probes if p.prelude}
+    for n, p in enumerate(takeover_bases.values()):
+        reads[f"base.{n}"] = Read(sim.METHOD, pr.request(script, p, baseline=True))
     answers = ctx.read(reads)
     if sim.unsupported(answers["baseline"]):
         out.notes.append(
@@ -344,13 +351,18 @@ def _run(ctx: HeuristicContext, inv: Inventory, out: PowerScan, script: pr.Scrip
     out.executed = True
     report.baseline = {k: {"ok": ok, "lost": lost} for k, (ok, lost) in baseline.sells.items()}
     report.probes = len(probes)
+    bases = {
+        key: pr.parse(script, p, answers[f"base.{n}"], baseline=True)
+        for n, (key, p) in enumerate(takeover_bases.items())
+    }
     confirmed: set[str] = set()
     for i, probe in enumerate(probes):
         run = pr.parse(script, probe, answers[f"probe.{i}"])
-        if run is None or not run.ok:
+        base = bases.get((probe.actor, probe.prelude)) if probe.prelude else baseline
+        if run is None or not run.ok or base is None or not base.ok:
             report.reverted += 1
             continue
-        for power in pr.powers_from(probe, pr.effect(script, probe, run, baseline), script):
+        for power in pr.powers_from(probe, pr.effect(script, probe, run, base), script):
             if not any(p.kind == power.kind and p.fn.selector == power.fn.selector for p in report.powers):
                 report.powers.append(power)
                 confirmed.add(probe.fn.selector)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eth_abi.abi import encode
+from eth_abi.exceptions import EncodingError
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
@@ -37,7 +38,8 @@ from moneygrow.chain.reader import ZERO_ADDRESS
 MAX_PROBES = 96  # simulate requests per token (one batch); beyond that the rest is named as a gap
 MAX_ACTORS = 4
 TAX_JUMP = 0.05  # a transfer that loses 5 pp more than in the baseline has been taxed by the probe
-FUND_DIVISOR = 500  # the wallets receive 0.2 % of the funder's balance
+FUND_DIVISOR = 500  # the wallets receive 0.2 % of the (poorest) funder's balance
+MAX_FUNDERS = 2
 SELL_DELAY_S = 120  # block 3 comes this long after block 2 (past usual cooldowns, same for baseline)
 BLOCK_S = 12
 BIG = 10**24
@@ -92,8 +94,8 @@ class Script:
     token: str
     block_number: int
     timestamp: int
-    funder: str | None
-    amount: int
+    funders: tuple[str, ...]  # who sends the wallets their tokens (the pair: a buy; a holder: a gift)
+    amount: int  # from each funder to each wallet
     pair: str | None
     watched: list[str]  # addresses whose balances are read before and after
     big: int = BIG  # the "huge amount": at least the total supply, so a raise is never a cut
@@ -181,12 +183,35 @@ def arguments(fn: Function, script: Script) -> list[tuple[str, tuple[Any, ...], 
         try:
             args = tuple(_value(kind, variant, script) for kind in fn.arguments)
             data = selector + (encode(list(fn.arguments), list(args)) if args else b"")
-        except (ValueError, TypeError, OverflowError):
+        except (ValueError, TypeError, OverflowError, EncodingError):
             return []
         if data not in seen:
             seen.add(data)
             out.append((variant, args, data))
     return out
+
+
+def _moving(fn: Function, actor: Actor, script: Script) -> list[tuple[str, tuple[Any, ...], bytes]]:
+    """For a function taking two or more addresses and an amount: from the victim to the actor (then
+    the bystander), a small amount the victim holds - how an owner-forced transfer shows itself;
+    with one address everywhere, such a call would move tokens from the victim to the victim."""
+    kinds = fn.arguments
+    if sum(k == "address" for k in kinds) < 2 or not any(k.startswith("uint") for k in kinds):
+        return []
+    targets = iter([VICTIM, actor.address, BYSTANDER, RECIPIENT])
+    try:
+        args = tuple(
+            next(targets, VICTIM)
+            if k == "address"
+            else min(script.send, _value(k, "big", script))  # within the type (uint8...)
+            if k.startswith("uint")
+            else _value(k, "big", script)
+            for k in kinds
+        )
+        data = bytes.fromhex(fn.selector[2:]) + encode(list(kinds), list(args))
+    except (ValueError, TypeError, OverflowError, EncodingError):
+        return []
+    return [("victim to actor", args, data)]
 
 
 # --- the script ------------------------------------------------------------------------------------
@@ -233,17 +258,28 @@ def watched_for(script: Script, actor: Actor | None) -> list[str]:
     return [*script.watched, *extra]
 
 
-def request(script: Script, probe: Probe | None) -> list[Any]:
-    """eth_simulateV1 params for the script with this probe (None: the baseline)."""
-    watched = watched_for(script, probe.actor if probe else None)
-    fund: list[sim.SimCall] = []
-    if script.funder is not None and script.amount > 0:
-        fund = [
-            sim.SimCall(script.funder, script.token, _transfer(w, script.amount)) for w in (VICTIM, BYSTANDER)
-        ]
-    middle = []
+def _setup_calls(script: Script, probe: Probe | None) -> list[sim.SimCall]:
+    """Block 1 before its reads: fund the wallets, then the probe's takeover calls (so what they
+    change is part of 'before', never credited to the probed function)."""
+    # Two sources when there are: if the token refuses one (trading not open, the pair blocked), the
+    # wallets still hold tokens from the other, so levers over their sells can be seen.
+    fund = [
+        sim.SimCall(funder, script.token, _transfer(w, script.amount))
+        for funder in (script.funders if script.amount > 0 else ())
+        for w in (VICTIM, BYSTANDER)
+    ]
     if probe is not None:
-        middle = [sim.SimCall(probe.actor.address, script.token, _no_args(f)) for f in probe.prelude]
+        fund += [sim.SimCall(probe.actor.address, script.token, _no_args(f)) for f in probe.prelude]
+    return fund
+
+
+def request(script: Script, probe: Probe | None, *, baseline: bool = False) -> list[Any]:
+    """eth_simulateV1 params for the script with this probe (None: the baseline; baseline=True: the
+    probe's takeover calls without the probe itself, its own baseline)."""
+    watched = watched_for(script, probe.actor if probe else None)
+    fund = _setup_calls(script, probe)
+    middle = []
+    if probe is not None and not baseline:
         middle.append(sim.SimCall(probe.actor.address, script.token, probe.calldata))
     n, t = script.block_number, script.timestamp
     blocks = [
@@ -267,20 +303,22 @@ class Run:
     error: str | None = None
 
 
-def parse(script: Script, probe: Probe | None, response: dict[str, Any]) -> Run | None:
+def parse(
+    script: Script, probe: Probe | None, response: dict[str, Any], *, baseline: bool = False
+) -> Run | None:
     blocks = sim.results(response)
     if blocks is None or len(blocks) != 3:
         return None
     watched = watched_for(script, probe.actor if probe else None)
-    funded = 2 if script.funder is not None and script.amount > 0 else 0
-    first = blocks[0][funded:]
+    setup = len(_setup_calls(script, probe))
+    first = blocks[0][setup:]
     second = blocks[1]
     call_ok, error = True, None
-    if probe is not None:
-        steps = len(probe.prelude) + 1
-        call_ok = all(r.ok for r in second[:steps])
-        error = next((r.error for r in second[:steps] if not r.ok), None)
-        second = second[steps:]
+    if setup and probe is not None and probe.prelude and not all(r.ok for r in blocks[0][:setup]):
+        call_ok, error = False, "the takeover call reverted"
+    if probe is not None and not baseline:
+        call_ok, error = call_ok and second[0].ok, error or second[0].error
+        second = second[1:]
     before = {w: r.word() or 0 for w, r in zip(watched, first, strict=False)}
     after = {w: r.word() or 0 for w, r in zip(watched, second, strict=False)}
     supply_a, supply_b = first[len(watched)].word(), second[len(watched)].word()
@@ -419,14 +457,30 @@ def plan(
             skipped.append(f"{fn.label}: argument types not synthesised")
             continue
         for actor in actors[:MAX_ACTORS]:
-            for variant, args, data in variants:
+            for variant, args, data in [*variants, *_moving(fn, actor, script)]:
                 probes.append(Probe(fn, actor, variant, args, data))
                 for takeover in takeovers(inv) if hidden and actor in hidden else []:
                     probes.append(Probe(fn, actor, variant, args, data, (takeover,)))
+    spends = [_spend_without_allowance(inv, actor, script) for actor in actors[:MAX_ACTORS]]
+    probes += [p for p in spends if p is not None]
     if len(probes) > MAX_PROBES:
         skipped.append(f"{len(probes) - MAX_PROBES} probes over the limit of {MAX_PROBES} not run")
         probes = probes[:MAX_PROBES]
     return probes, skipped
+
+
+TRANSFER_FROM = "0x23b872dd"
+
+
+def _spend_without_allowance(inv: Inventory, actor: Actor, script: Script) -> Probe | None:
+    """The standard transferFrom, as the actor, from the victim who approved nobody: a backdoor in
+    a conventional selector (an owner who may move anyone's tokens) shows as a leak."""
+    fn = inv.functions.get(TRANSFER_FROM)
+    if fn is None:
+        return None
+    args = (VICTIM, actor.address, script.send)
+    data = bytes.fromhex(TRANSFER_FROM[2:]) + encode(["address", "address", "uint256"], list(args))
+    return Probe(fn, actor, "no allowance", args, data)
 
 
 def powers_from(probe: Probe, eff: Effect, script: Script) -> list[Power]:
