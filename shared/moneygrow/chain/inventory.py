@@ -52,6 +52,7 @@ GOVERNANCE_SIGNATURES = (
     "transferOwnership(address)",
     "renounceOwnership()",
     "acceptOwnership()",
+    "changeOwner(address)",
     "grantRole(bytes32,address)",
     "revokeRole(bytes32,address)",
     "renounceRole(bytes32,address)",

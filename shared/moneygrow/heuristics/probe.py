@@ -377,7 +377,9 @@ def classify(probe: Probe, eff: Effect) -> list[str]:
     if eff.supply is not None or gained > lost:
         kinds.append("mint")
     if eff.lowered:
-        kinds.append("leak")
+        # a conventional account lock (freeze(address,uint256)) takes tokens out of balanceOf too:
+        # the name says they are locked, not taken; any other lowering is a leak
+        kinds.append("blacklist" if _known_category(probe) in ("blacklist", "whitelist") else "leak")
     if eff.blocked:
         kinds.append(_limit_kind(probe, eff))
     return kinds
@@ -386,6 +388,11 @@ def classify(probe: Probe, eff: Effect) -> list[str]:
 # Conventional categories of limiting-sell levers: when the effect is confirmed, the name says which.
 _LEVER_CATEGORY = {"blacklist": "blacklist", "whitelist": "blacklist", "fee": "fee", "limit": "limit"}
 _LEVER_CATEGORY |= {"pause": "pause", "trading": "pause"}
+
+
+def _known_category(probe: Probe) -> str | None:
+    known = bc.RISKY_FUNCTIONS.get(probe.fn.selector)
+    return known.category if known is not None else None
 
 
 def _limit_kind(probe: Probe, eff: Effect) -> str:
