@@ -60,6 +60,10 @@ _ADVICE: dict[str, str] = {
     "owner_can_set_fees": "Fees can be changed by the owner, up to confiscatory levels.",
     "owner_can_limit_transfers": "The owner can cap transfer sizes, which can block selling.",
     "owner_can_change_balances": "The owner can change balances directly: your tokens can be taken or burnt.",
+    "transfer_depends_on_external_contract": "Transfers ask another contract for permission or for the "
+    "amount: its owner can change the rules without touching this token.",
+    "holders_cannot_sell": "Some existing holders cannot sell although a new buyer can: they were blocked "
+    "after buying, and you could be next.",
     "buy_blocked": "A simulated buy failed: there may be no usable pool, or buyers are blocked.",
     "transfer_blocked": "A simulated wallet-to-wallet transfer failed: tokens may be frozen once bought.",
     "buy_tax": "Buying is taxed; count the tax in the price you pay.",

@@ -164,5 +164,7 @@ def test_every_serious_finding_type_the_heuristic_agent_can_emit_has_advice() ->
         "lp_not_locked",
         "not_a_contract",
         "rug_pull_toolkit",
+        "transfer_depends_on_external_contract",
+        "holders_cannot_sell",
     }
     assert serious - set(_ADVICE) == set()
