@@ -14,27 +14,28 @@ from moneygrow.models import (
     AnalysisStatus,
     AnalysisTask,
     Finding,
+    MissingCheck,
     MlPrediction,
     RiskLevel,
     Severity,
+    SubScoreView,
     utcnow,
 )
 from moneygrow.store.base import Store
+from moneygrow.verdict import Verdict, risk_level, side, verdict
 
-# How much each agent contributes to the confidence of the verdict when it ran fully.
-AGENT_WEIGHT: dict[AgentName, float] = {
-    AgentName.HEURISTIC: 0.55,
-    AgentName.ML: 0.25,
-    AgentName.SMART_MONEY: 0.20,
+# What each part of the analysis adds to the confidence when it ran (sums to 1): the contract
+# checks carry the verdict, the trade simulation and the executed probes make it observed rather
+# than inferred, the ML and smart-money views add context.
+__all__ = ["aggregate", "build_result", "fail", "risk_level"]
+
+CONFIDENCE_PARTS: dict[str, float] = {
+    "contract checks": 0.40,
+    "trade simulation": 0.25,
+    "owner-power probes": 0.15,
+    "ml": 0.10,
+    "smart money": 0.10,
 }
-# A finding of this severity puts the score at least this high, whatever else is found.
-SEVERITY_FLOOR: dict[Severity, int] = {
-    Severity.CRITICAL: 85,
-    Severity.HIGH: 60,
-    Severity.MEDIUM: 30,
-    Severity.LOW: 0,
-}
-ML_SHARE = 0.3  # weight of the ML probability beside the findings
 
 # Plain advice per finding type (the agents' `type` names).
 _ADVICE: dict[str, str] = {
@@ -81,16 +82,6 @@ _ADVICE: dict[str, str] = {
 }
 
 
-def risk_level(score: int) -> RiskLevel:
-    if score >= 75:
-        return RiskLevel.CRITICAL
-    if score >= 50:
-        return RiskLevel.HIGH
-    if score >= 25:
-        return RiskLevel.MEDIUM
-    return RiskLevel.LOW
-
-
 def _parse_agents(raw: list[dict[str, Any]]) -> dict[AgentName, AgentResult]:
     parsed: dict[AgentName, AgentResult] = {}
     for item in raw:
@@ -113,41 +104,115 @@ def _ml_prediction(result: AgentResult) -> MlPrediction | None:
     return MlPrediction.model_validate(result.data)
 
 
-def _score(findings: list[Finding], ml: MlPrediction | None) -> int:
-    # Noisy-OR: independent reasons compound, and no number of small ones reaches certainty.
-    remaining = 1.0
-    for finding in findings:
-        remaining *= 1.0 - finding.score / 100.0
-    from_findings = 100.0 * (1.0 - remaining)
-    score = (
-        from_findings if ml is None else (1 - ML_SHARE) * from_findings + ML_SHARE * 100 * ml.scam_probability
-    )
-    floor = max((SEVERITY_FLOOR[f.severity] for f in findings), default=0)
-    return round(min(100.0, max(score, floor)))
+def _missing_checks(agents: dict[AgentName, AgentResult]) -> list[MissingCheck]:
+    """The checks the verdict depends on that did not run, with why and what each would have told."""
+    heuristic = agents[AgentName.HEURISTIC]
+    out: list[MissingCheck] = []
+    if heuristic.status == AgentStatus.FAILED:
+        return [
+            MissingCheck(
+                check="contract checks",
+                why=heuristic.error or "the heuristic agent failed",
+                would_tell="what the code lets its owner do, and whether a buyer can sell",
+            )
+        ]
+    sim = heuristic.data.get("simulation") or {}
+    if sim.get("can_buy") is None:
+        why = next((g for g in heuristic.gaps if g.startswith("trade simulation")), None)
+        out.append(
+            MissingCheck(
+                check="trade simulation",
+                why=why or str(sim.get("error") or "it did not run"),
+                would_tell="whether a buyer can sell again, and the buy, sell and transfer taxes",
+            )
+        )
+    powers = heuristic.data.get("powers") or {}
+    if powers and powers.get("method") != "eth_simulateV1" and powers.get("candidates"):
+        out.append(
+            MissingCheck(
+                check="owner-power probes",
+                why="the node could not execute the privileged functions (no eth_simulateV1)",
+                would_tell="whether the owner's functions really mint, take or block holders' tokens",
+            )
+        )
+    for name in (AgentName.ML, AgentName.SMART_MONEY):
+        agent = agents[name]
+        if agent.status != AgentStatus.OK:
+            out.append(
+                MissingCheck(
+                    check=f"{name.value} agent",
+                    why=agent.error or "; ".join(agent.gaps) or agent.status.value,
+                    would_tell="how much the code resembles known scams"
+                    if name == AgentName.ML
+                    else "whether known profitable wallets hold or trade it",
+                )
+            )
+    return out
 
 
-def _confidence(agents: dict[AgentName, AgentResult], ml: MlPrediction | None) -> float:
-    total = 0.0
-    for name, result in agents.items():
-        share = {AgentStatus.OK: 1.0, AgentStatus.DEGRADED: 0.5, AgentStatus.FAILED: 0.0}[result.status]
-        if name == AgentName.ML and ml is not None:
-            share *= 0.5 + 0.5 * ml.confidence
-        total += AGENT_WEIGHT[name] * share
-    return round(total, 3)
+def _confidence(agents: dict[AgentName, AgentResult], missing: list[MissingCheck]) -> float:
+    """How much of the analysis ran: each part's share when it ran (never max(p, 1-p))."""
+    if agents[AgentName.HEURISTIC].status == AgentStatus.FAILED:
+        return 0.0
+    absent = {m.check for m in missing}
+    ran = {
+        "contract checks": agents[AgentName.HEURISTIC].status == AgentStatus.OK,
+        "trade simulation": "trade simulation" not in absent,
+        "owner-power probes": "owner-power probes" not in absent,
+        "ml": agents[AgentName.ML].status == AgentStatus.OK,
+        "smart money": agents[AgentName.SMART_MONEY].status == AgentStatus.OK,
+    }
+    partial = {"contract checks": 0.6}  # DEGRADED: some static checks failed, most ran
+    share = sum(w * (1.0 if ran[k] else partial.get(k, 0.0)) for k, w in CONFIDENCE_PARTS.items())
+    return round(share, 2)
 
 
-def _recommendations(level: RiskLevel, findings: list[Finding], degraded: bool) -> list[str]:
-    advice = [_ADVICE[f.type] for f in findings if f.type in _ADVICE]
-    headline = {
+_POWER_TYPES = frozenset(
+    t
+    for t in _ADVICE
+    if t.startswith("owner_can_") or t in ("rug_pull_toolkit", "trading_toggle", "hidden_owner")
+)
+
+
+def _headline(v: Verdict, findings: list[Finding]) -> str:
+    if v.kind == "NOT_A_TOKEN":
+        return "This address is not a token (no code, or not an ERC-20 contract): there is nothing to rate."
+    powers = any(f.type in _POWER_TYPES for f in findings)
+    driver = "contract" if v.contract and v.market and v.contract.score >= v.market.score else "market"
+    return {
         RiskLevel.UNKNOWN: "No verdict: the contract checks could not run. Do not treat this token as safe.",
         RiskLevel.CRITICAL: "Avoid this token: it shows signs of a scam.",
-        RiskLevel.HIGH: "High risk: only buy if you understand and accept the owner's powers listed.",
-        RiskLevel.MEDIUM: "Moderate risk: review the findings and size any position accordingly.",
+        RiskLevel.HIGH: "High risk: only buy if you understand and accept the owner's powers listed."
+        if powers
+        else "High risk: read the findings before buying.",
+        RiskLevel.MEDIUM: "Moderate risk, driven by the "
+        + (
+            "code: review the findings."
+            if driver == "contract"
+            else "market (liquidity, holders): size any position accordingly."
+        ),
         RiskLevel.LOW: "No major red flags found; this is not a guarantee, so keep positions sized sensibly.",
-    }[level]
-    if degraded:
-        advice.append("Some checks could not run; re-run the analysis before relying on this verdict.")
-    return [headline, *dict.fromkeys(advice)]
+    }[v.level or RiskLevel.UNKNOWN]
+
+
+def _advice(f: Finding) -> str:
+    """The finding's advice, naming who holds the power when a probe saw it used."""
+    text = _ADVICE[f.type]
+    holder = f.evidence.get("holder") if isinstance(f.evidence, dict) else None
+    return f"{text} (held by {holder})" if holder else text
+
+
+def _recommendations(v: Verdict, findings: list[Finding], degraded: bool) -> list[str]:
+    """A headline for the level, then one piece of advice per scored finding (context such as smart
+    money gets none), and a note when checks were missing."""
+    scored = [f for f in findings if side(f) != "context" and f.type in _ADVICE]
+    advice = [] if v.kind == "NOT_A_TOKEN" else [_advice(f) for f in scored]
+    if degraded and v.kind != "NOT_A_TOKEN":
+        advice.append(
+            "Some checks could not run (see missing_checks): the level is a lower bound; re-run the analysis "
+            "before relying on it."
+        )
+    return [_headline(v, findings), *dict.fromkeys(advice)]
 
 
 def build_result(task: AnalysisTask, raw_agents: list[dict[str, Any]], elapsed_ms: int) -> AnalysisResult:
@@ -157,22 +222,27 @@ def build_result(task: AnalysisTask, raw_agents: list[dict[str, Any]], elapsed_m
         key=lambda f: (list(Severity).index(f.severity), -f.score),
     )
     ml = _ml_prediction(agents[AgentName.ML])
-    score = _score(findings, ml)
     heuristic = agents[AgentName.HEURISTIC]
-    level = RiskLevel.UNKNOWN if heuristic.status == AgentStatus.FAILED else risk_level(score)
-    degraded = any(a.status != AgentStatus.OK for a in agents.values())
+    v = verdict(findings, heuristic.status != AgentStatus.FAILED)
+    missing = [] if v.kind == "NOT_A_TOKEN" else _missing_checks(agents)
+    degraded = bool(missing) or heuristic.status != AgentStatus.OK
     return AnalysisResult(
-        risk_score=score,
-        risk_level=level,
-        confidence=_confidence(agents, ml),
+        kind=v.kind,
+        risk_score=v.score,
+        risk_level=v.level,
+        contract_risk=SubScoreView(**v.contract.as_dict()) if v.contract else None,
+        market_risk=SubScoreView(**v.market.as_dict()) if v.market else None,
+        confidence=_confidence(agents, missing),
         degraded=degraded,
+        level_is_lower_bound=degraded and v.level not in (None, RiskLevel.UNKNOWN),
+        missing_checks=missing,
         heuristic_risks=findings,
         ml_prediction=ml,
         smart_money_analysis={
             **agents[AgentName.SMART_MONEY].data,
             "status": agents[AgentName.SMART_MONEY].status.value,
         },
-        recommendations=_recommendations(level, findings, degraded),
+        recommendations=_recommendations(v, findings, degraded),
         agent_statuses={name.value: a.status for name, a in agents.items()},
         timings_ms={**{name.value: a.duration_ms for name, a in agents.items()}, "total": elapsed_ms},
         token={
@@ -212,8 +282,9 @@ def aggregate(state: dict[str, Any], store: Store) -> dict[str, Any]:
     return {
         "task_id": task.task_id,
         "status": AnalysisStatus.COMPLETED.value,
+        "kind": result.kind,
         "risk_score": result.risk_score,
-        "risk_level": result.risk_level.value,
+        "risk_level": result.risk_level.value if result.risk_level else None,
     }
 
 

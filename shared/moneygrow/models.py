@@ -89,13 +89,35 @@ class MlPrediction(BaseModel):
     model_version: str
 
 
-class AnalysisResult(BaseModel):
-    """The aggregated verdict stored with the analysis and returned by GET /analysis/{task_id}."""
+class SubScoreView(BaseModel):
+    """One side of the verdict (contract or market risk): its score, level and top reasons."""
 
-    risk_score: int = Field(ge=0, le=100)
-    risk_level: RiskLevel
+    score: int = Field(ge=0, le=100)
+    level: RiskLevel
+    top_reasons: list[str]
+
+
+class MissingCheck(BaseModel):
+    """A check the verdict depends on that did not run: unknown, never counted as risk."""
+
+    check: str
+    why: str
+    would_tell: str
+
+
+class AnalysisResult(BaseModel):
+    """The aggregated verdict stored with the analysis and returned by GET /analysis/{task_id}.
+    The policy behind it is moneygrow.verdict."""
+
+    kind: str = "TOKEN"  # "TOKEN" | "NOT_A_TOKEN" (then no score and no level)
+    risk_score: int | None = Field(default=None, ge=0, le=100)
+    risk_level: RiskLevel | None = None
+    contract_risk: SubScoreView | None = None
+    market_risk: SubScoreView | None = None
     confidence: float = Field(ge=0.0, le=1.0)
     degraded: bool
+    level_is_lower_bound: bool = False  # checks were missing: the real level may be higher
+    missing_checks: list[MissingCheck] = Field(default_factory=list)
     heuristic_risks: list[Finding]
     ml_prediction: MlPrediction | None
     smart_money_analysis: dict[str, Any]

@@ -213,14 +213,13 @@ def test_smart_money_reports_the_whales_real_balances(
     assert "25.00%" in finding.reason
 
 
-def test_smart_money_notices_that_no_tracked_wallet_holds_the_scam(
+def test_no_tracked_wallet_holding_the_scam_is_reported_not_scored(
     chain_deps: AgentDeps, demo_tokens: dict[str, str]
 ) -> None:
     result = smart_money.analyse(task(demo_tokens["ScamToken"]), chain_deps)
     assert result.status is AgentStatus.OK
     assert result.data["holders"] == [] and result.data["share_of_supply"] == 0
-    [finding] = result.findings
-    assert finding.type == "smart_money_absent" and finding.severity is Severity.MEDIUM
+    assert result.findings == [] and result.data["signal"] == "absent"  # no signal is not a risk
 
 
 def test_smart_money_follows_a_transfer(

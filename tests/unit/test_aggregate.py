@@ -47,8 +47,11 @@ def _ml(p: float) -> dict[str, Any]:
     )
 
 
+RAN = {"simulation": {"can_buy": True}, "powers": {"method": "eth_simulateV1", "candidates": []}}
+
+
 def test_clean_token_scores_low_with_full_confidence() -> None:
-    r = build_result(TASK, [_agent("heuristic"), _ml(0.05), _agent("smart_money")], 100)
+    r = build_result(TASK, [_agent("heuristic", data=RAN), _ml(0.05), _agent("smart_money")], 100)
     assert r.risk_level == RiskLevel.LOW and r.risk_score <= 5
     assert r.degraded is False and r.confidence > 0.9
     assert r.ml_prediction is not None and r.ml_prediction.prediction == "legit"
@@ -168,3 +171,42 @@ def test_every_serious_finding_type_the_heuristic_agent_can_emit_has_advice() ->
         "holders_cannot_sell",
     }
     assert serious - set(_ADVICE) == set()
+
+
+def test_market_risk_alone_reads_medium_at_most_and_the_code_drives_the_level() -> None:
+    market = [_finding("lp_not_locked", 75, "HIGH"), _finding("holder_concentration", 50, "MEDIUM")]
+    r = build_result(
+        TASK, [_agent("heuristic", findings=market, data=RAN), _ml(0.1), _agent("smart_money")], 1
+    )
+    assert r.market_risk is not None and r.market_risk.level == RiskLevel.HIGH
+    assert r.contract_risk is not None and r.contract_risk.level == RiskLevel.LOW
+    assert r.risk_level == RiskLevel.MEDIUM and "market" in r.recommendations[0]
+    code = [*market, _finding("owner_can_mint", 75, "HIGH")]
+    r = build_result(TASK, [_agent("heuristic", findings=code, data=RAN), _ml(0.1), _agent("smart_money")], 1)
+    assert r.risk_level == RiskLevel.HIGH and r.contract_risk is not None
+    assert r.contract_risk.top_reasons[0].startswith("HIGH: owner_can_mint")
+
+
+def test_smart_money_and_ml_never_raise_the_level() -> None:
+    absent = _agent("smart_money", findings=[_finding("smart_money_absent", 45, "MEDIUM")])
+    r = build_result(TASK, [_agent("heuristic", data=RAN), _ml(0.97), absent], 1)
+    assert r.risk_level == RiskLevel.LOW and r.risk_score == 0
+    assert r.ml_prediction is not None and r.ml_prediction.scam_probability == 0.97
+
+
+def test_not_a_token_has_no_score() -> None:
+    eoa = _agent("heuristic", findings=[_finding("not_a_contract", 100, "CRITICAL")])
+    r = build_result(TASK, [eoa, _ml(0.5), _agent("smart_money")], 1)
+    assert r.kind == "NOT_A_TOKEN" and r.risk_score is None and r.risk_level is None
+    assert r.contract_risk is None and "not a token" in r.recommendations[0]
+
+
+def test_a_check_that_did_not_run_is_unknown_not_risk() -> None:
+    no_pool = {"simulation": {"can_buy": None, "error": None}, "powers": RAN["powers"]}
+    heuristic = {**_agent("heuristic", data=no_pool), "gaps": ["trade simulation: no Uniswap V2 pair"]}
+    r = build_result(TASK, [heuristic, _ml(0.1), _agent("smart_money")], 1)
+    assert r.degraded is True and r.level_is_lower_bound is True and r.risk_level == RiskLevel.LOW
+    (missing,) = r.missing_checks
+    assert missing.check == "trade simulation" and "no Uniswap V2 pair" in missing.why
+    full = build_result(TASK, [_agent("heuristic", data=RAN), _ml(0.1), _agent("smart_money")], 1)
+    assert r.confidence == round(full.confidence - 0.25, 2)

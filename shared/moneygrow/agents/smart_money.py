@@ -155,14 +155,8 @@ def _signal(
     if read == 0:
         return [], "unknown"
     if not holders:
-        finding = Finding(
-            type="smart_money_absent",
-            score=45,
-            severity=Severity.MEDIUM,
-            reason=f"None of the {read} tracked smart-money wallets hold this token.",
-            evidence={"tracked_wallets": tracked, "wallets_read": read},
-        )
-        return [finding], "absent"
+        # Absence of a signal is not evidence of risk (moneygrow.verdict): reported, not scored.
+        return [], "absent"
     pct = f"{share * 100:.2f}% of the supply" if share is not None else "an unknown share of the supply"
     # The more of the supply informed wallets hold, the lower the risk this signal suggests.
     score = 10 if share is None else max(0, 25 - round(min(share, 0.25) * 100))

@@ -35,6 +35,7 @@ TOP_N = 10
 CANDIDATES = 40  # addresses (by net tokens received in the window) whose balances are read
 CONCENTRATION_MEDIUM, CONCENTRATION_HIGHER = 0.50, 0.80
 OWNER_SHARE_MEDIUM, OWNER_SHARE_HIGH = 0.20, 0.50
+DEPLOYER_SHARE_MEDIUM = 0.35
 
 
 @register("holders")
@@ -173,14 +174,18 @@ def _insider(
     if share < OWNER_SHARE_MEDIUM:
         return []
     high = role == "owner" and share >= OWNER_SHARE_HIGH
+    # A deployer without powers keeping a team-sized share is a dump risk worth naming, not a
+    # warning sign by itself: LOW up to DEPLOYER_SHARE_MEDIUM.
+    low = role == "deployer" and share < DEPLOYER_SHARE_MEDIUM
     evidence: dict[str, Any] = {role: who, "share_of_supply": share}
     if role == "owner":
         evidence["owner"] = who
+    score, severity = (75, Severity.HIGH) if high else (20, Severity.LOW) if low else (45, Severity.MEDIUM)
     return [
         Finding(
             type="owner_holds_supply",
-            score=75 if high else 45,
-            severity=Severity.HIGH if high else Severity.MEDIUM,
+            score=score,
+            severity=severity,
             reason=f"The {role}'s wallet holds {share * 100:.1f}% of the supply and can dump it on buyers.",
             evidence=evidence,
         )
