@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import random
 from pathlib import Path
 from typing import Any
@@ -95,7 +97,13 @@ def test_prediction_is_a_probability_consistent_with_threshold(
     p = result.data["scam_probability"]
     assert 0.0 <= p <= 1.0
     assert result.data["prediction"] == ("scam" if p >= result.data["threshold"] else "legit")
-    assert result.data["confidence"] == pytest.approx(max(p, 1 - p))
+    # confidence is the model's held-out separation on this compiler era, never max(p, 1 - p)
+    era = result.data["compiler"]["era"]
+    held = json.loads(json.dumps(store.load(MODEL_NAME)["metrics"]))["by_compiler_era"].get(era, {})
+    auc = held.get("roc_auc")
+    expected = 0.0 if auc is None else max(0.0, 2 * auc - 1)
+    assert result.data["confidence"] == pytest.approx(expected, abs=1e-3)
+    assert ("held-out ROC AUC" if auc is not None else "unknown") in result.data["confidence_basis"]
     assert result.data["model_version"]
     assert set(result.data["features"]) <= set(load_names(store))
     severities = [f.severity for f in result.findings]

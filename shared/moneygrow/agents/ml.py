@@ -3,9 +3,10 @@
 Never invents a number: with no model, no code, or a model whose inputs we cannot build, the result
 is DEGRADED with the reason in `gaps` and no prediction.
 
-confidence = max(p, 1 - p): the calibrated probability of the predicted class (0.5 = no information,
-1.0 = certain). It is only as good as the calibration on the training distribution (2017-2019 era
-Ethereum tokens; see data["caveats"]).
+confidence = how well the model separated scams from legitimate tokens on held-out code of the same
+compiler era: 2 * ROC AUC - 1 (0 = no better than a coin, 1 = perfect), 0 when the held-out set had
+no such code. Not max(p, 1 - p): a decisive-looking probability from a model that has never seen code
+like this is not confidence (zoo tokens are solc 0.8, the training data mostly solc < 0.6).
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ def analyse(task: AnalysisTask, deps: AgentDeps) -> AgentResult:
     threshold = float(bundle.get("threshold", THRESHOLD))
     top = [n for n in bundle.get("top_features", []) if n in features][:TOP_FEATURES]
     finding = _finding(p, bundle["version"], code)
+    confidence, basis = _confidence(bundle.get("metrics", {}), meta.compiler_era)
     return AgentResult(
         agent=AgentName.ML,
         status=AgentStatus.OK,
@@ -101,8 +103,9 @@ def analyse(task: AnalysisTask, deps: AgentDeps) -> AgentResult:
         data={
             "scam_probability": p,
             "prediction": "scam" if p >= threshold else "legit",
-            "confidence": max(p, 1.0 - p),
-            "confidence_definition": "max(p, 1-p): calibrated probability of the predicted class",
+            "confidence": confidence,
+            "confidence_definition": "2 * held-out ROC AUC - 1 on code of the same compiler era",
+            "confidence_basis": basis,
             "threshold": threshold,
             "model_version": bundle["version"],
             "features": {n: features[n] for n in top},
@@ -111,4 +114,18 @@ def analyse(task: AnalysisTask, deps: AgentDeps) -> AgentResult:
             "holdout_roc_auc": bundle.get("metrics", {}).get("roc_auc"),
             "caveats": CAVEATS,
         },
+    )
+
+
+def _confidence(metrics: dict[str, Any], era: str) -> tuple[float, str]:
+    """The model's held-out separation on this compiler era (2 * AUC - 1), and how we know."""
+    held = (metrics.get("by_compiler_era") or {}).get(era) or {}
+    auc = held.get("roc_auc")
+    if not isinstance(auc, (int, float)):
+        return (
+            0.0,
+            f"no held-out tokens of compiler era {era} with both labels: its accuracy here is unknown",
+        )
+    return round(max(0.0, 2.0 * float(auc) - 1.0), 3), (
+        f"held-out ROC AUC {auc:.3f} on {held.get('n', '?')} tokens of compiler era {era}"
     )
