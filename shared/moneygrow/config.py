@@ -28,6 +28,8 @@ class Settings(BaseSettings):
         default_factory=lambda: {c: ["http://127.0.0.1:8545"] for c in Chain}
     )
     rpc_timeout_s: float = 5.0
+    # POST /analyze reads the address's code (one eth_getCode) and refuses a wallet with a 422.
+    check_code_at_submit: bool = True
     # The JWT signing secret: given directly (local dev) or by the name of an SSM SecureString.
     jwt_secret: str = ""
     jwt_secret_parameter: str = ""

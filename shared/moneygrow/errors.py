@@ -46,6 +46,12 @@ class ValidationFailed(AppError):
     status, code = 422, "validation_error"
 
 
+class NotAToken(AppError):
+    """The address holds no contract code (a wallet, the zero address, a destroyed contract)."""
+
+    status, code = 422, "not_a_token"
+
+
 class TooManyRequests(AppError):
     status, code = 429, "rate_limited"
 

@@ -111,17 +111,22 @@ def test_honest_token_scores_below_the_scam(stack: TestClient, demo_tokens: dict
     assert honest["smart_money_analysis"]["status"] == "OK"
 
 
-def test_a_wallet_address_is_not_a_token(stack: TestClient, anvil: Any) -> None:
+def test_a_wallet_is_refused_at_submit_and_a_router_completes_as_not_a_token(
+    stack: TestClient, anvil: Any
+) -> None:
     headers = _auth(stack)
     from devstack.chain import accounts
 
-    body = _analyse(stack, headers, accounts(anvil.url)[5])
+    wallet = stack.post("/analyze", json={"token_address": accounts(anvil.url)[5]}, headers=headers)
+    assert wallet.status_code == 422 and wallet.json()["error"]["code"] == "not_a_token"
+    router = "0x7a250d5630B4cF539739dF2C5dAcb4c659F2488D"  # code, but not an ERC-20 token
+    body = _analyse(stack, headers, router)
     assert body["status"] == "COMPLETED"
     result = body["result"]
     assert result["kind"] == "NOT_A_TOKEN"  # a clear outcome, never a scam score
     assert result["risk_score"] is None and result["risk_level"] is None and body["risk_score"] is None
     assert "not a token" in result["recommendations"][0]
-    assert "not_a_contract" in {f["type"] for f in result["heuristic_risks"]}
+    assert "not_erc20" in {f["type"] for f in result["heuristic_risks"]}
 
 
 def test_chain_down_gives_a_degraded_result_not_a_stuck_analysis(

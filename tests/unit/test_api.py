@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from eth_utils.address import to_checksum_address
 from fastapi.testclient import TestClient
 
 from moneygrow.models import AnalysisStatus
@@ -234,3 +235,18 @@ def test_running_analysis_whose_execution_died_is_reported_failed(
     workflow.states[task] = ExecutionState.TIMED_OUT
     got = api.get(f"/analysis/{task}", headers=h).json()
     assert got["status"] == "FAILED" and got["error"]["code"] == "workflow_timed_out"
+
+
+def test_a_wallet_is_refused_at_submit_when_the_node_says_it_has_no_code(
+    api: TestClient, workflow: Any, memory_store: Any
+) -> None:
+    wallet = "0x" + "ab" * 20
+    api.app.state.deps.has_code = lambda chain, address: address != to_checksum_address(wallet)  # type: ignore[attr-defined]
+    h = _login(api)
+    error = _error(api.post("/analyze", json={"token_address": wallet}, headers=h), 422, "not_a_token")
+    assert error["details"]["kind"] == "NOT_A_TOKEN"
+    assert workflow.started == [] and list(memory_store.analyses.values()) == []  # nothing started or kept
+    assert api.post("/analyze", json={"token_address": TOKEN}, headers=h).status_code == 202
+    # a node that cannot tell lets the submission through: the workflow decides
+    api.app.state.deps.has_code = lambda chain, address: None  # type: ignore[attr-defined]
+    assert api.post("/analyze", json={"token_address": wallet}, headers=h).status_code == 202

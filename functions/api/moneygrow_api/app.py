@@ -6,7 +6,9 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from moneygrow.auth.tokens import TokenIssuer
+from moneygrow.chains import Chain
 from moneygrow.config import Settings, get_settings
+from moneygrow.observability import logger
 from moneygrow_api.deps import ApiDeps
 from moneygrow_api.errors import install_error_handlers
 from moneygrow_api.middleware import RequestGuard, SecurityHeaders
@@ -30,6 +32,15 @@ def deps_from_settings(settings: Settings) -> ApiDeps:
             if not readers(chain).is_healthy():
                 raise ConnectionError(f"{chain} RPC is not answering")
 
+    def has_code(chain: Chain, address: str) -> bool | None:
+        """One eth_getCode; a node that does not answer lets the submission through (the workflow
+        will say NOT_A_TOKEN or retry), it never blocks one."""
+        try:
+            return bool(readers(chain).get_code(address))
+        except Exception:
+            logger.warning("code check at submit failed", exc_info=True)
+            return None
+
     return ApiDeps(
         settings=settings,
         store=store,
@@ -37,6 +48,7 @@ def deps_from_settings(settings: Settings) -> ApiDeps:
         issuer=TokenIssuer(jwt_secret(settings), settings.access_token_ttl_s, settings.refresh_token_ttl_s),
         readiness={"dynamodb": store.ping, "workflow": workflow.ping, "chain": chain_probe},
         gateway=key_gateway_from_settings(settings),
+        has_code=has_code if settings.check_code_at_submit else None,
     )
 
 

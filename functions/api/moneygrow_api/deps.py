@@ -17,6 +17,7 @@ from moneygrow.errors import Forbidden, Unauthorized
 from moneygrow.ratelimit import Decision, Limit, Policy, RateLimited, RateLimiter, subject_ref
 from moneygrow.services import accounts
 from moneygrow.services.accounts import Principal
+from moneygrow.services.analyses import CodeProbe
 from moneygrow.store.base import Store
 from moneygrow.workflow import Workflow
 
@@ -31,6 +32,7 @@ class ApiDeps:
     readiness: dict[str, Callable[[], None]] = field(default_factory=dict)
     gateway: KeyGateway = field(default_factory=NoopKeyGateway)
     limiter: RateLimiter | None = None  # built from settings + store when not given
+    has_code: CodeProbe | None = None  # refuses an address without code at submit; None: not checked
 
     def __post_init__(self) -> None:
         if self.limiter is None:

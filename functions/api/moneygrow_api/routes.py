@@ -179,7 +179,7 @@ def revoke_key(key_id: KeyId, principal: Session, deps: Deps) -> Response:
 )
 def analyze(body: AnalyzeRequest, principal: Analyzer, deps: Deps) -> JSONResponse:
     analysis, created = analyses.submit_analysis(
-        deps.store, deps.workflow, principal.user.user_id, body.token_address, body.chain
+        deps.store, deps.workflow, principal.user.user_id, body.token_address, body.chain, deps.has_code
     )
     out = AnalyzeResponse(
         task_id=analysis.task_id,

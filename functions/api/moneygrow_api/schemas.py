@@ -148,9 +148,61 @@ class AnalyzeResponse(BaseModel):
     links: Links
 
 
+RESULT_EXAMPLE: dict[str, Any] = {
+    "kind": "TOKEN",
+    "risk_score": 74,
+    "risk_level": "HIGH",
+    "contract_risk": {
+        "score": 74,
+        "level": "HIGH",
+        "top_reasons": [
+            "HIGH: The contract has a mint function: new tokens can be created at will, diluting every "
+            "holder. Observed: mint(address,uint256) called by owner() 0xf39F...2266 with (0x6675...C2F8, "
+            "1000000000000000000000000): the supply rose from 1000000 to 1000001000000."
+        ],
+    },
+    "market_risk": {
+        "score": 20,
+        "level": "LOW",
+        "top_reasons": ["LOW: The deployer's wallet holds 20.0% ..."],
+    },
+    "confidence": 0.75,
+    "degraded": True,
+    "level_is_lower_bound": True,
+    "missing_checks": [
+        {
+            "check": "trade simulation",
+            "why": "trade simulation: no Uniswap V2 pair with liquidity against the wrapped native coin",
+            "would_tell": "whether a buyer can sell again, and the buy, sell and transfer taxes",
+        }
+    ],
+    "heuristic_risks": [
+        {"type": "owner_can_mint", "score": 75, "severity": "HIGH", "reason": "...", "evidence": {}}
+    ],
+    "ml_prediction": {
+        "scam_probability": 0.31,
+        "prediction": "legit",
+        "confidence": 0.0,
+        "model_version": "...",
+    },
+    "smart_money_analysis": {"status": "OK", "signal": "absent"},
+    "recommendations": ["High risk: only buy if you understand and accept the owner's powers listed.", "..."],
+    "agent_statuses": {"heuristic": "OK", "ml": "OK", "smart_money": "OK"},
+    "timings_ms": {"heuristic": 40, "ml": 25, "smart_money": 30, "total": 180},
+    "token": {"address": "0x...", "chain": "ethereum", "symbol": "MOON"},
+}
+
+
 class AnalysisResponse(AnalysisSummary):
     updated_at: datetime
-    result: dict[str, Any] | None
+    result: dict[str, Any] | None = Field(
+        description="The verdict (moneygrow.models.AnalysisResult; policy in moneygrow.verdict): kind "
+        "TOKEN or NOT_A_TOKEN (then risk_score and risk_level are null), the overall score and level, "
+        "contract_risk and market_risk sub-scores {score, level, top_reasons}, confidence (share of the "
+        "analysis that ran), degraded, level_is_lower_bound and missing_checks {check, why, would_tell}, "
+        "the findings, the ML prediction, the smart-money view and recommendations.",
+        examples=[RESULT_EXAMPLE],
+    )
     error: dict[str, Any] | None
     agents: list[dict[str, Any]]
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 
 from eth_utils.address import is_checksum_address, is_hex_address, to_checksum_address
 
 from moneygrow.chains import Chain
-from moneygrow.errors import NotFound, ServiceUnavailable, ValidationFailed
+from moneygrow.errors import NotAToken, NotFound, ServiceUnavailable, ValidationFailed
 from moneygrow.models import AnalysisStatus, AnalysisTask, utcnow
 from moneygrow.observability import logger
 from moneygrow.store.base import ActiveTaskExists, Page, Store
@@ -35,11 +36,28 @@ def normalise_address(address: str) -> str:
     return to_checksum_address(address)
 
 
+# chain, address -> True (code), False (no code), None (could not tell: let the workflow decide)
+CodeProbe = Callable[[Chain, str], bool | None]
+
+
 def submit_analysis(
-    store: Store, workflow: Workflow, user_id: str, token_address: str, chain: Chain
+    store: Store,
+    workflow: Workflow,
+    user_id: str,
+    token_address: str,
+    chain: Chain,
+    has_code: CodeProbe | None = None,
 ) -> tuple[Analysis, bool]:
-    """Start an analysis, or return the one already running for this token. True when new."""
+    """Start an analysis, or return the one already running for this token. True when new.
+    An address with no code is refused at once when that is cheap to know (one eth_getCode): a
+    wallet is not a token; anything else that is not a token is said by the finished analysis."""
     address = normalise_address(token_address)
+    if has_code is not None and has_code(chain, address) is False:
+        raise NotAToken(
+            "there is no contract code at this address on this chain: it is a wallet or an empty "
+            "address, not a token (check the address and the chain)",
+            {"token_address": address, "chain": chain.value, "kind": "NOT_A_TOKEN"},
+        )
     task_id = uuid.uuid4().hex
     try:
         store.claim_active_task(user_id, chain, address, task_id, ACTIVE_TASK_TTL_S)
