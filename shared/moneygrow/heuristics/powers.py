@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from eth_utils.address import to_checksum_address
+
 from moneygrow.chain import simulate as sim
 from moneygrow.chain.inventory import SELF_SERVICE, Function, Inventory, inventory
 from moneygrow.chain.reader import ZERO_ADDRESS
@@ -94,9 +96,9 @@ def scan(ctx: HeuristicContext, pair: str | None, getters: list[tuple[str, str]]
     script = _script(ctx, pair, holders, answers, [a.address for a in candidates[:1]])
     traced = isinstance((answers.get("trace") or {}).get("result"), dict)
     out.external_calls = (
-        _external_calls(ctx, answers.get("trace"), pair, _implementation(ctx))
+        _external_calls(ctx, answers.get("trace"), pair, _proxy_parts(ctx))
         if traced
-        else _accessed_contracts(ctx, answers.get("access"), pair, _implementation(ctx))
+        else _accessed_contracts(ctx, answers.get("access"), pair, _proxy_parts(ctx))
     )
     _run(ctx, inv, out, script)
     return out
@@ -104,7 +106,7 @@ def scan(ctx: HeuristicContext, pair: str | None, getters: list[tuple[str, str]]
 
 def _trace_read(ctx: HeuristicContext, sender: str) -> Read:
     """A plain transfer traced with the call tracer: which other contracts decide it."""
-    call = {"from": sender, "to": ctx.address, "data": "0x" + pr._transfer(pr.RECIPIENT, 1).hex()}
+    call = {"from": sender, "to": ctx.address, "data": "0x" + pr.transfer_call(pr.RECIPIENT, 1).hex()}
     return Read("debug_traceCall", [call, "latest", {"tracer": "callTracer"}])
 
 
@@ -113,7 +115,7 @@ def _infra(ctx: HeuristicContext, pair: str | None) -> set[str]:
     return {a.lower() for a in (ctx.address, net.dex.router, net.dex.factory, net.wrapped_native, pair or "")}
 
 
-def _implementation(ctx: HeuristicContext) -> set[str]:
+def _proxy_parts(ctx: HeuristicContext) -> set[str]:
     """A proxy's own moving parts (implementation, beacon): touched by every call, not a gate."""
     proxy = ctx.proxy
     return {a.lower() for a in (proxy.implementation, proxy.beacon) if a} if proxy is not None else set()
@@ -135,7 +137,7 @@ def _accessed_contracts(
             continue
         found.append(
             {
-                "contract": _checksum(address),
+                "contract": to_checksum_address(address),
                 "type": "access list",
                 "storage_read": len(entry.get("storageKeys") or []),
                 "returns_value": False,
@@ -164,7 +166,7 @@ def _external_calls(
         output = str(call.get("output") or "0x")
         found.append(
             {
-                "contract": _checksum(to),
+                "contract": to_checksum_address(to),
                 "type": call.get("type"),
                 "selector": str(call.get("input") or "0x")[:10],
                 "returns_value": len(output) == 66,
@@ -187,7 +189,7 @@ def _candidate_actors(
     for name, address in getters:
         found.append(pr.Actor(address, name))
     for address in sorted(inv.hardcoded):
-        found.append(pr.Actor(_checksum(address), "hard-coded address compared with the caller"))
+        found.append(pr.Actor(to_checksum_address(address), "hard-coded address compared with the caller"))
     deployer, how = ctx.deployer
     if deployer is not None:
         found.append(pr.Actor(deployer, f"deployer ({how})"))
@@ -196,12 +198,6 @@ def _candidate_actors(
     for _, role, address in ctx.logs.role_grants:
         found.append(pr.Actor(address, f"role holder (RoleGranted {role[:10]}...)"))
     return found
-
-
-def _checksum(address: str) -> str:
-    from eth_utils.address import to_checksum_address
-
-    return to_checksum_address(address)
 
 
 def _access_reads(ctx: HeuristicContext, inv: Inventory) -> dict[str, Read]:
@@ -246,7 +242,7 @@ def _with_slot_actors(
 
 def _usable(ctx: HeuristicContext, address: str, pair: str | None) -> bool:
     net = ctx.network
-    others = {ctx.address, pair, _checksum(net.dex.router), _checksum(net.wrapped_native)}
+    others = {ctx.address, pair, to_checksum_address(net.dex.router), to_checksum_address(net.wrapped_native)}
     return not is_burn(address) and address not in others
 
 

@@ -221,7 +221,7 @@ def _balance_of(who: str) -> bytes:
     return BALANCE_OF + encode(["address"], [who])
 
 
-def _transfer(to: str, amount: int) -> bytes:
+def transfer_call(to: str, amount: int) -> bytes:
     return TRANSFER + encode(["address", "uint256"], [to, amount])
 
 
@@ -240,7 +240,7 @@ def _sells(script: Script) -> list[sim.SimCall]:
             if dest is None:
                 continue
             read = sim.SimCall(STRANGER, t, _balance_of(dest))
-            out += [read, sim.SimCall(wallet, t, _transfer(dest, script.send)), read]
+            out += [read, sim.SimCall(wallet, t, transfer_call(dest, script.send)), read]
     return out
 
 
@@ -264,7 +264,7 @@ def _setup_calls(script: Script, probe: Probe | None) -> list[sim.SimCall]:
     # Two sources when there are: if the token refuses one (trading not open, the pair blocked), the
     # wallets still hold tokens from the other, so levers over their sells can be seen.
     fund = [
-        sim.SimCall(funder, script.token, _transfer(w, script.amount))
+        sim.SimCall(funder, script.token, transfer_call(w, script.amount))
         for funder in (script.funders if script.amount > 0 else ())
         for w in (VICTIM, BYSTANDER)
     ]
