@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
+from eth_abi.abi import encode
 from eth_utils.abi import function_signature_to_4byte_selector
 
 # Opcode byte -> mnemonic (Cancun). PUSH1..PUSH32, DUP1..16, SWAP1..16, LOG0..4 are filled in below.
@@ -121,6 +123,13 @@ def function_selectors(code: bytes) -> set[str]:
 def selector(signature: str) -> str:
     """ "transfer(address,uint256)" -> "0xa9059cbb" (keccak256 of the canonical signature)."""
     return "0x" + function_signature_to_4byte_selector(signature).hex()
+
+
+def calldata(signature: str, types: tuple[str, ...] = (), args: tuple[Any, ...] = ()) -> bytes:
+    """The ABI-encoded call: selector + arguments."""
+    return function_signature_to_4byte_selector(signature) + (
+        encode(list(types), list(args)) if types else b""
+    )
 
 
 def references_eip1967_slot(code: bytes) -> bool:

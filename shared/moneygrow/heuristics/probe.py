@@ -55,9 +55,7 @@ RECIPIENT = _label("recipient")
 STRANGER = _label("stranger")
 DEAD = "0x000000000000000000000000000000000000dEaD"
 
-BALANCE_OF = bytes.fromhex("70a08231")
 TOTAL_SUPPLY = bytes.fromhex("18160ddd")
-TRANSFER = bytes.fromhex("a9059cbb")
 
 # Conventional names per kind of power: the same effect behind another name is "disguised".
 CONVENTIONAL = {
@@ -218,11 +216,11 @@ def _moving(fn: Function, actor: Actor, script: Script) -> list[tuple[str, tuple
 
 
 def _balance_of(who: str) -> bytes:
-    return BALANCE_OF + encode(["address"], [who])
+    return bc.calldata("balanceOf(address)", ("address",), (who,))
 
 
 def transfer_call(to: str, amount: int) -> bytes:
-    return TRANSFER + encode(["address", "uint256"], [to, amount])
+    return bc.calldata("transfer(address,uint256)", ("address", "uint256"), (to, amount))
 
 
 def _reads(script: Script, watched: list[str]) -> list[sim.SimCall]:

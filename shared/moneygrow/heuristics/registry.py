@@ -22,7 +22,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from eth_abi.abi import encode
 from eth_utils.address import is_address, to_checksum_address
 from eth_utils.crypto import keccak
 
@@ -67,12 +66,8 @@ class Read:
     params: list[Any]
 
 
-def calldata(signature: str, types: tuple[str, ...] = (), args: tuple[Any, ...] = ()) -> bytes:
-    return bytes.fromhex(bc.selector(signature)[2:]) + (encode(list(types), list(args)) if types else b"")
-
-
 def eth_call(to: str, signature: str, types: tuple[str, ...] = (), args: tuple[Any, ...] = ()) -> Read:
-    data = calldata(signature, types, args)
+    data = bc.calldata(signature, types, args)
     return Read("eth_call", [{"to": to, "data": "0x" + data.hex()}, "latest"])
 
 

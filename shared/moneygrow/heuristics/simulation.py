@@ -60,6 +60,7 @@ from eth_utils.crypto import keccak
 from pydantic import BaseModel, Field
 
 from moneygrow.chain import simulate as sim
+from moneygrow.chain.bytecode import calldata
 from moneygrow.chain.networks import Network
 from moneygrow.chain.reader import CallResult, ChainReader, OverrideCall, RpcError
 from moneygrow.chains import Chain
@@ -670,16 +671,12 @@ HOLDER_SHARE = 10  # a holder sells 1/10 of its balance, at most half the fresh 
 _LACKS_SIMULATE_V1 = "_moneygrow_lacks_simulate_v1"  # reader attribute: its node said "method not found"
 
 
-def _fn(signature: str, types: tuple[str, ...] = (), args: tuple[Any, ...] = ()) -> bytes:
-    return keccak(text=signature)[:4] + (encode(list(types), list(args)) if types else b"")
-
-
 def _balance_of(who: str) -> bytes:
-    return _fn("balanceOf(address)", ("address",), (who,))
+    return calldata("balanceOf(address)", ("address",), (who,))
 
 
 def _amounts_out(amount: int, path: list[str]) -> bytes:
-    return _fn("getAmountsOut(uint256,address[])", ("uint256", "address[]"), (amount, path))
+    return calldata("getAmountsOut(uint256,address[])", ("uint256", "address[]"), (amount, path))
 
 
 def _quoted(res: sim.SimResult) -> int:
@@ -696,7 +693,7 @@ def amount_out(amount_in: int, reserve_in: int, reserve_out: int) -> int:
 
 
 def _call(to: str, signature: str, types: tuple[str, ...] = (), args: tuple[Any, ...] = ()) -> Read:
-    data = _fn(signature, types, args)
+    data = calldata(signature, types, args)
     return ("eth_call", [{"to": to, "data": "0x" + data.hex()}, "latest"])
 
 
@@ -920,7 +917,7 @@ def _scenario_blocks(t: _Trade, offset: int) -> list[sim.SimBlock]:
     buy = t.call(
         buyer,
         t.router,
-        _fn(
+        calldata(
             "swapExactETHForTokensSupportingFeeOnTransferTokens(uint256,address[],address,uint256)",
             ("uint256", "address[]", "address", "uint256"),
             (0, buy_path, buyer, DEADLINE),
@@ -928,7 +925,7 @@ def _scenario_blocks(t: _Trade, offset: int) -> list[sim.SimBlock]:
         value=t.amount_in,
     )
     block1 = [
-        t.call(buyer, t.pair, _fn("getReserves()")),
+        t.call(buyer, t.pair, calldata("getReserves()")),
         t.call(buyer, t.router, _amounts_out(t.amount_in, buy_path)),
         t.call(buyer, token, _balance_of(buyer)),
         buy,
@@ -939,13 +936,15 @@ def _scenario_blocks(t: _Trade, offset: int) -> list[sim.SimBlock]:
         t.call(
             buyer,
             token,
-            _fn("transfer(address,uint256)", ("address", "uint256"), (receiver, t.transfer_amount)),
+            calldata("transfer(address,uint256)", ("address", "uint256"), (receiver, t.transfer_amount)),
         ),
         t.call(buyer, token, _balance_of(receiver)),
     ]
     block3 = [
         t.call(
-            buyer, token, _fn("approve(address,uint256)", ("address", "uint256"), (t.router, MAX_UINT256))
+            buyer,
+            token,
+            calldata("approve(address,uint256)", ("address", "uint256"), (t.router, MAX_UINT256)),
         ),
         t.call(buyer, token, _balance_of(buyer)),
         t.call(buyer, t.wrapped, _balance_of(buyer)),
@@ -957,7 +956,9 @@ def _scenario_blocks(t: _Trade, offset: int) -> list[sim.SimBlock]:
             t.call(buyer, t.router, _sell_data(amount, sell_path, buyer)),
             t.call(buyer, t.wrapped, _balance_of(buyer)),
         ]
-    direct = _fn("transfer(address,uint256)", ("address", "uint256"), (t.pair, ladder[-1] if ladder else 0))
+    direct = calldata(
+        "transfer(address,uint256)", ("address", "uint256"), (t.pair, ladder[-1] if ladder else 0)
+    )
     block3.append(t.call(buyer, token, direct))  # the token's own reason when the router hides it
     balance = max(SIMULATOR_BALANCE, 2 * t.amount_in)
     return [
@@ -968,7 +969,7 @@ def _scenario_blocks(t: _Trade, offset: int) -> list[sim.SimBlock]:
 
 
 def _sell_data(amount: int, path: list[str], to: str) -> bytes:
-    return _fn(
+    return calldata(
         "swapExactTokensForTokensSupportingFeeOnTransferTokens(uint256,uint256,address[],address,uint256)",
         ("uint256", "uint256", "address[]", "address", "uint256"),
         (amount, 0, path, to, DEADLINE),
@@ -1094,7 +1095,7 @@ def _holder_blocks(t: _Trade, candidates: list[tuple[str, int]]) -> list[sim.Sim
     sell_path = [t.token, t.wrapped]
     sells: list[sim.SimCall] = []
     directs: list[sim.SimCall] = []
-    approve = _fn("approve(address,uint256)", ("address", "uint256"), (t.router, MAX_UINT256))
+    approve = calldata("approve(address,uint256)", ("address", "uint256"), (t.router, MAX_UINT256))
     for holder, amount in candidates:
         sells += [
             t.call(holder, t.token, _balance_of(holder)),
@@ -1106,7 +1107,9 @@ def _holder_blocks(t: _Trade, candidates: list[tuple[str, int]]) -> list[sim.Sim
         ]
         directs.append(
             t.call(
-                holder, t.token, _fn("transfer(address,uint256)", ("address", "uint256"), (t.pair, amount))
+                holder,
+                t.token,
+                calldata("transfer(address,uint256)", ("address", "uint256"), (t.pair, amount)),
             )
         )
     return [t.block_of(0, 0, sells), t.block_of(0, 1, directs)]
