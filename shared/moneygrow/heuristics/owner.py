@@ -484,14 +484,17 @@ def power_findings(
     # show: with such a signal the storage and name evidence keeps its full weight.
     probed = scan is not None and scan.executed and not (hidden and _strong(hidden))
     contracts = scan.contract_actors if scan is not None else set()
+    # A lever over sells can only be seen working when a sell worked without it (a pool, no trap yet).
+    levers_tested = probed and scan is not None and scan.sells_tested
     for ftype in POWERS:
+        tested = probed if ftype in TAKING else levers_tested
         if ftype in executed:
             out.append(_executed_finding(ftype, executed[ftype], contracts, _separated(executed)))
-        elif ftype in static and (ftype in TAKING or not probed):
+        elif ftype in static and (ftype in TAKING or not tested):
             # A lever the probe pulled without effect stays in the data, not in the findings.
-            out.append(_static_finding(ftype, static[ftype], powers_live, probed))
+            out.append(_static_finding(ftype, static[ftype], powers_live, tested))
         else:
-            named = _named_finding(ftype, risky, owner, powers_live, hidden, probed)
+            named = _named_finding(ftype, risky, owner, powers_live, hidden, tested)
             if named is not None:
                 out.append(named)
     toolkit = _toolkit(executed, contracts)

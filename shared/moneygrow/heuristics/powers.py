@@ -48,6 +48,12 @@ class PowerScan:
     external_calls: list[dict[str, Any]] = field(default_factory=list)  # made by a plain transfer
     notes: list[str] = field(default_factory=list)  # what this node cannot do: named, not degrading
 
+    @property
+    def sells_tested(self) -> bool:
+        """The baseline could sell (a pool, and no trap already closed): levers over sells were
+        really put to the test."""
+        return any(ok for label, (ok, _) in self.report.baseline_sells.items() if label.endswith(".sell"))
+
     def data(self) -> dict[str, Any]:
         return {
             "method": self.report.method if self.executed else "storage analysis only",
@@ -345,6 +351,7 @@ def _run(ctx: HeuristicContext, inv: Inventory, out: PowerScan, script: pr.Scrip
         out.static = static_powers(inv, out.actors)
         return
     out.executed = True
+    report.baseline_sells = dict(baseline.sells)
     report.baseline = {k: {"ok": ok, "lost": lost} for k, (ok, lost) in baseline.sells.items()}
     report.probes = len(probes)
     bases = {
@@ -399,6 +406,8 @@ def static_powers(inv: Inventory, actors: list[pr.Actor]) -> list[pr.Power]:
         kind = _static_kind(inv, fn)
         if kind is None:
             continue
+        if kind not in ("mint", "leak"):
+            kind = pr.lever_by_name(fn) or kind  # a conventional name labels which lever it is
         evidence = {
             "function": fn.label,
             "selector": fn.selector,

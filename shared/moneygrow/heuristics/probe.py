@@ -138,6 +138,7 @@ class ProbeReport:
     reverted: int = 0
     actors: list[Actor] = field(default_factory=list)
     baseline: dict[str, Any] = field(default_factory=dict)
+    baseline_sells: dict[str, tuple[bool, float | None]] = field(default_factory=dict)
     gaps: list[str] = field(default_factory=list)
     method: str = sim.METHOD
 
@@ -393,10 +394,16 @@ def _known_category(probe: Probe) -> str | None:
     return known.category if known is not None else None
 
 
+def lever_by_name(fn: Function) -> str | None:
+    """The limiting-sell kind a conventional name gives (blacklist, fee, limit, pause), else None."""
+    known = bc.RISKY_FUNCTIONS.get(fn.selector)
+    return _LEVER_CATEGORY.get(known.category) if known is not None else None
+
+
 def _limit_kind(probe: Probe, eff: Effect) -> str:
-    known = bc.RISKY_FUNCTIONS.get(probe.fn.selector)
-    if known is not None and known.category in _LEVER_CATEGORY:
-        return _LEVER_CATEGORY[known.category]
+    named = lever_by_name(probe.fn)
+    if named is not None:
+        return named
     targeted = VICTIM in _flat(probe.args)
     victim_only = all(label.startswith("victim") for label in eff.blocked)
     taxed = all(v != "reverts" for v in eff.blocked.values())
