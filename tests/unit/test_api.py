@@ -250,3 +250,25 @@ def test_a_wallet_is_refused_at_submit_when_the_node_says_it_has_no_code(
     # a node that cannot tell lets the submission through: the workflow decides
     api.app.state.deps.has_code = lambda chain, address: None  # type: ignore[attr-defined]
     assert api.post("/analyze", json={"token_address": wallet}, headers=h).status_code == 202
+
+
+def test_the_code_check_never_slows_submissions_when_the_node_is_down() -> None:
+    from moneygrow.chains import Chain
+    from moneygrow.services.analyses import CodeCheck
+
+    now = [0.0]
+    calls: list[str] = []
+
+    def get_code(chain: Chain, address: str) -> bytes:
+        calls.append(address)
+        if address == "down":
+            raise ConnectionError("node down")
+        return b"\x60" if address == "token" else b""
+
+    check = CodeCheck(get_code, backoff_s=60, clock=lambda: now[0])
+    assert check(Chain.ETHEREUM, "token") is True and check(Chain.ETHEREUM, "wallet") is False
+    assert check(Chain.ETHEREUM, "down") is None
+    assert check(Chain.ETHEREUM, "wallet") is None and calls[-1] == "down"  # not asked during the backoff
+    assert check(Chain.BSC, "wallet") is False  # per chain
+    now[0] = 61.0
+    assert check(Chain.ETHEREUM, "wallet") is False

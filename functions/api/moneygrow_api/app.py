@@ -8,19 +8,21 @@ from fastapi.middleware.cors import CORSMiddleware
 from moneygrow.auth.tokens import TokenIssuer
 from moneygrow.chains import Chain
 from moneygrow.config import Settings, get_settings
-from moneygrow.observability import logger
 from moneygrow_api.deps import ApiDeps
 from moneygrow_api.errors import install_error_handlers
 from moneygrow_api.middleware import RequestGuard, SecurityHeaders
 from moneygrow_api.routes import router
+
+SUBMIT_CODE_TIMEOUT_S = 1.5
 
 
 def deps_from_settings(settings: Settings) -> ApiDeps:
     """Wire the real adapters (DynamoDB, Step Functions, chain RPC) from configuration."""
     from moneygrow.adapters.apigateway import key_gateway_from_settings
     from moneygrow.adapters.stepfunctions import StepFunctionsWorkflow
-    from moneygrow.chain.reader import chain_reader_factory
+    from moneygrow.chain.reader import ChainReader, chain_reader_factory
     from moneygrow.secrets import jwt_secret
+    from moneygrow.services.analyses import CodeCheck
     from moneygrow.store.factory import store_from_settings
 
     store = store_from_settings(settings)
@@ -32,14 +34,12 @@ def deps_from_settings(settings: Settings) -> ApiDeps:
             if not readers(chain).is_healthy():
                 raise ConnectionError(f"{chain} RPC is not answering")
 
-    def has_code(chain: Chain, address: str) -> bool | None:
-        """One eth_getCode; a node that does not answer lets the submission through (the workflow
-        will say NOT_A_TOKEN or retry), it never blocks one."""
-        try:
-            return bool(readers(chain).get_code(address))
-        except Exception:
-            logger.warning("code check at submit failed", exc_info=True)
-            return None
+    quick: dict[Chain, ChainReader] = {}  # short timeout: the check sits on the submit path
+
+    def get_code(chain: Chain, address: str) -> bytes:
+        if chain not in quick:
+            quick[chain] = ChainReader(settings.rpc_urls[chain], timeout_s=SUBMIT_CODE_TIMEOUT_S, chain=chain)
+        return quick[chain].get_code(address)
 
     return ApiDeps(
         settings=settings,
@@ -48,7 +48,7 @@ def deps_from_settings(settings: Settings) -> ApiDeps:
         issuer=TokenIssuer(jwt_secret(settings), settings.access_token_ttl_s, settings.refresh_token_ttl_s),
         readiness={"dynamodb": store.ping, "workflow": workflow.ping, "chain": chain_probe},
         gateway=key_gateway_from_settings(settings),
-        has_code=has_code if settings.check_code_at_submit else None,
+        has_code=CodeCheck(get_code) if settings.check_code_at_submit else None,
     )
 
 

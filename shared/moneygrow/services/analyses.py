@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
@@ -38,6 +39,33 @@ def normalise_address(address: str) -> str:
 
 # chain, address -> True (code), False (no code), None (could not tell: let the workflow decide)
 CodeProbe = Callable[[Chain, str], bool | None]
+
+
+class CodeCheck:
+    """The submit-time code check: one eth_getCode through `get_code(chain, address)`. It must never
+    slow or block a submission: a node that fails is not asked again for `backoff_s` seconds
+    (submissions go through unchecked meanwhile and the workflow says NOT_A_TOKEN if need be)."""
+
+    def __init__(
+        self,
+        get_code: Callable[[Chain, str], bytes],
+        backoff_s: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._get_code, self._backoff_s, self._clock = get_code, backoff_s, clock
+        self._down_until: dict[Chain, float] = {}
+
+    def __call__(self, chain: Chain, address: str) -> bool | None:
+        if self._clock() < self._down_until.get(chain, 0.0):
+            return None
+        try:
+            return bool(self._get_code(chain, address))
+        except Exception as exc:
+            self._down_until[chain] = self._clock() + self._backoff_s
+            logger.warning(
+                "code check at submit skipped", extra={"chain": chain.value, "error": str(exc)[:200]}
+            )
+            return None
 
 
 def submit_analysis(
