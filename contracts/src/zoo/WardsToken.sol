@@ -1,14 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 pragma solidity ^0.8.20;
 
-interface IUniswapV2Factory {
-    function createPair(address tokenA, address tokenB) external returns (address pair);
-}
-
-interface IUniswapV2Router02 {
-    function factory() external pure returns (address);
-    function WETH() external pure returns (address);
-}
+import {IUniswapV2Factory, IUniswapV2Router02} from "./ZooBase.sol";
 
 /// @title WardsToken - MakerDAO Dai style: `wards` (rely/deny) are the authorised minters; mint is
 ///        auth-only; burn(usr, wad) is open to anyone but needs usr's allowance unless usr burns its own.
