@@ -157,6 +157,7 @@ class MoneyGrowStack(cdk.Stack):
             jwt_secret=jwt_secret,
             cors_origins=config.cors_origins,
             custom_domain=config.custom_domain,
+            rpc_urls=config.rpc_urls,
         )
         self.alerts = SchedulesAndAlerts(
             self,

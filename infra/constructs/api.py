@@ -68,9 +68,11 @@ class Api(Construct):
         jwt_secret: JwtSecret | str,
         cors_origins: list[str],
         custom_domain: CustomDomain | None = None,
+        rpc_urls: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self._defaults = defaults
+        self._rpc_urls = rpc_urls
         self.function_name = f"moneygrow-{defaults.stage}-api"
         self.usage_plan_parameter_name = f"/moneygrow/{defaults.stage}/usage-plan-ids"
         self.rest_api = self._rest_api(cors_origins)
@@ -105,6 +107,12 @@ class Api(Construct):
                 ),
                 "MONEYGROW_USAGE_PLAN_IDS": "{{resolve:ssm:" + self.usage_plan_parameter_name + "}}",
                 "MONEYGROW_CORS_ORIGINS": ",".join(cors_origins),
+                # POST /analyze refuses a wallet after one eth_getCode: only with real RPC endpoints
+                **(
+                    {"MONEYGROW_RPC_URLS": self._rpc_urls}
+                    if self._rpc_urls
+                    else {"MONEYGROW_CHECK_CODE_AT_SUBMIT": "false"}
+                ),
             },
         )
         return python_function(self, spec, self._defaults)

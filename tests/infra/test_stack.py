@@ -714,7 +714,7 @@ def test_aggregate_roles_write_the_table(synthesized: dict[str, Any]) -> None:
         assert not any(a.startswith("states:") for a in actions)
 
 
-def test_rpc_urls_and_etherscan_key_reach_the_agents_only(tmp_path: Path) -> None:
+def test_rpc_urls_reach_the_agents_and_the_api_and_the_etherscan_key_the_agents_only(tmp_path: Path) -> None:
     rpc = {"ethereum": ["https://eth.example"], "bsc": ["https://bsc.example"]}
     tpl = _synth(
         tmp_path,
@@ -728,7 +728,9 @@ def test_rpc_urls_and_etherscan_key_reach_the_agents_only(tmp_path: Path) -> Non
     for construct_id, logical_id in ids.items():
         env = tpl["Resources"][logical_id]["Properties"]["Environment"]["Variables"]
         is_agent = construct_id in AGENTS
-        assert ("MONEYGROW_RPC_URLS" in env) is is_agent, construct_id
+        # the API reads one address's code at submit (a wallet gets a 422), the aggregator no chain
+        assert ("MONEYGROW_RPC_URLS" in env) is (is_agent or construct_id == "ApiFunction"), construct_id
+        assert "MONEYGROW_CHECK_CODE_AT_SUBMIT" not in env, construct_id
         if is_agent:
             assert json.loads(env["MONEYGROW_RPC_URLS"]) == rpc
             assert env["MONEYGROW_ETHERSCAN_API_KEY_PARAMETER"] == "/moneygrow/dev/etherscan-api-key"
@@ -740,3 +742,10 @@ def test_rpc_urls_and_etherscan_key_reach_the_agents_only(tmp_path: Path) -> Non
 def test_bad_rpc_urls_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="rpcUrls"):
         build_app(outdir=str(tmp_path), context={"stage": "dev", "moneygrow:rpcUrls": '["https://x"]'})
+
+
+def test_without_rpc_urls_the_api_does_not_check_code_at_submit(tmp_path: Path) -> None:
+    tpl = _synth(tmp_path, {"stage": "dev"})[STACK]
+    api = _function_ids(tpl)["ApiFunction"]
+    env = tpl["Resources"][api]["Properties"]["Environment"]["Variables"]
+    assert env["MONEYGROW_CHECK_CODE_AT_SUBMIT"] == "false" and "MONEYGROW_RPC_URLS" not in env
