@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
 
 METHOD = "eth_simulateV1"
 METHOD_NOT_FOUND = -32601
@@ -156,6 +157,12 @@ def _hex_bytes(value: Any) -> bytes:
         return bytes.fromhex(value[2:])
     except ValueError:
         return b""
+
+
+def label_address(label: str) -> str:
+    """A fixed address derived from a label: nobody holds its key, no chain has code or history there
+    (the fresh wallets and helper addresses a simulation uses)."""
+    return to_checksum_address(keccak(text=label)[12:])
 
 
 def storage_key(slot: int) -> str:

@@ -324,7 +324,6 @@ def _script(
 
 def _run(ctx: HeuristicContext, inv: Inventory, out: PowerScan, script: pr.Script) -> None:
     report = out.report
-    report.actors = out.actors
     owner = ctx.owner
     hidden = [a for a in out.actors if owner is None or is_burn(owner) or a.address != owner]
     probes, skipped = pr.plan(inv, out.actors, script, hidden)
@@ -395,9 +394,9 @@ def _one_lever_per_function(powers: list[pr.Power]) -> list[pr.Power]:
 
 def static_powers(inv: Inventory, actors: list[pr.Actor]) -> list[pr.Power]:
     """Storage evidence alone: a guarded, non-standard function that writes the balance mapping
-    (mint when it takes no victim address or also writes the supply upwards... which storage cannot
-    tell, so: a lone amount -> mint, an address or a list -> leak) or a variable the transfer path
-    reads (a limiting-sell lever)."""
+    (storage cannot tell a raise from a cut: one that also writes the supply or takes only amounts
+    is read as a mint, one that takes addresses as a leak) or state the transfer path reads (a
+    limiting-sell lever)."""
     actor = actors[0] if actors else pr.Actor(ZERO_ADDRESS, "unknown")
     out: list[pr.Power] = []
     for fn in inv.candidates():

@@ -27,12 +27,10 @@ from typing import Any
 
 from eth_abi.abi import encode
 from eth_abi.exceptions import EncodingError
-from eth_utils.address import to_checksum_address
-from eth_utils.crypto import keccak
 
 from moneygrow.chain import bytecode as bc
 from moneygrow.chain import simulate as sim
-from moneygrow.chain.inventory import SELF_SERVICE, Function, Inventory
+from moneygrow.chain.inventory import GOVERNANCE, SELF_SERVICE, STANDARD, TRANSFER_FROM, Function, Inventory
 from moneygrow.chain.reader import ZERO_ADDRESS
 
 MAX_PROBES = 96  # simulate requests per token (one batch); beyond that the rest is named as a gap
@@ -46,7 +44,7 @@ BIG = 10**24
 
 
 def _label(text: str) -> str:
-    return to_checksum_address(keccak(text=f"moneygrow.probe.{text}")[12:])
+    return sim.label_address(f"moneygrow.probe.{text}")
 
 
 VICTIM = _label("victim")
@@ -55,7 +53,7 @@ RECIPIENT = _label("recipient")
 STRANGER = _label("stranger")
 DEAD = "0x000000000000000000000000000000000000dEaD"
 
-TOTAL_SUPPLY = bytes.fromhex("18160ddd")
+TOTAL_SUPPLY = bc.calldata("totalSupply()")
 
 # Conventional names per kind of power: the same effect behind another name is "disguised".
 CONVENTIONAL = {
@@ -136,7 +134,6 @@ class ProbeReport:
     powers: list[Power] = field(default_factory=list)
     probes: int = 0
     reverted: int = 0
-    actors: list[Actor] = field(default_factory=list)
     baseline: dict[str, Any] = field(default_factory=dict)
     baseline_sells: dict[str, tuple[bool, float | None]] = field(default_factory=dict)
     gaps: list[str] = field(default_factory=list)
@@ -433,8 +430,6 @@ def _no_args(fn: Function) -> bytes:
 def takeovers(inv: Inventory) -> list[Function]:
     """Argument-less functions that write an access-check variable (other than the standard
     ownership ones): how a faked renounce is undone (SafeMoon's unlock(), a 'reclaim')."""
-    from moneygrow.chain.inventory import GOVERNANCE, STANDARD
-
     return [
         fn
         for sel, fn in sorted(inv.functions.items())
@@ -479,9 +474,6 @@ def plan(
         skipped.append(f"{len(probes) - MAX_PROBES} probes over the limit of {MAX_PROBES} not run")
         probes = probes[:MAX_PROBES]
     return probes, skipped
-
-
-TRANSFER_FROM = "0x23b872dd"
 
 
 def _spend_without_allowance(inv: Inventory, actor: Actor, script: Script) -> Probe | None:

@@ -72,16 +72,13 @@ SIMULATOR_BIN = Path(__file__).with_name("TradeSimulator.bin")
 SIMULATOR_RUNTIME: str = SIMULATOR_BIN.read_text().strip()  # 0x-prefixed runtime bytecode
 
 
-def _label_address(label: str) -> str:
-    """A fixed address derived from a label: nobody holds its key, no chain has code or history there."""
-    return to_checksum_address(keccak(text=label)[12:])
-
-
-SIMULATOR_ADDRESS = _label_address("moneygrow.heuristics.simulation.simulator")
-RECEIVER_ADDRESS = _label_address("moneygrow.heuristics.simulation.receiver")
-SENDER_ADDRESS = _label_address("moneygrow.heuristics.simulation.sender")  # the call's from / tx.origin
+SIMULATOR_ADDRESS = sim.label_address("moneygrow.heuristics.simulation.simulator")
+RECEIVER_ADDRESS = sim.label_address("moneygrow.heuristics.simulation.receiver")
+SENDER_ADDRESS = sim.label_address("moneygrow.heuristics.simulation.sender")  # the call's from / tx.origin
 SIMULATOR_BALANCE = 10**24  # native coin placed on the simulator (1,000,000 ETH/BNB/MATIC)
-BUYER_ADDRESS = _label_address("moneygrow.heuristics.simulation.buyer")  # the fresh wallet (eth_simulateV1)
+BUYER_ADDRESS = sim.label_address(
+    "moneygrow.heuristics.simulation.buyer"
+)  # the fresh wallet (eth_simulateV1)
 
 SimMethod = Literal["auto", "eth_simulateV1", "eth_call+override"]
 METHOD_SIMULATE: Literal["eth_simulateV1"] = "eth_simulateV1"
