@@ -12,7 +12,6 @@ shares are of the total supply.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from moneygrow.heuristics.liquidity import pair_addresses
@@ -109,18 +108,14 @@ def _from_logs(ctx: HeuristicContext, out: CheckOutcome) -> list[Holder] | None:
             "older holders may be missing"
         )
         out.unconfigured.append(msg)
-    net: dict[str, int] = defaultdict(int)
-    for _, src, dst, value in logs.transfers:
-        net[src] -= value
-        net[dst] += value
-    ranked = sorted((a for a, v in net.items() if v > 0), key=lambda a: -net[a])
+    ranked = logs.holders
     out.data["holders_window"] = {
         "from_block": logs.from_block,
         "to_block": logs.to_block,
         "complete": logs.complete,
         "transfers": len(logs.transfers),
     }
-    return [Holder(address=a, balance=net[a]) for a in ranked[:CANDIDATES]]
+    return [Holder(address=a, balance=v) for a, v in ranked[:CANDIDATES]]
 
 
 def _balances(ctx: HeuristicContext, addresses: list[str]) -> dict[str, int]:

@@ -258,13 +258,8 @@ def _usable(ctx: HeuristicContext, address: str, pair: str | None) -> bool:
 def _holders(ctx: HeuristicContext, pair: str | None, actors: set[str]) -> list[str]:
     """Largest holders by the Transfer logs (net received), without the pair, burn addresses,
     the token and the candidate actors."""
-    net: dict[str, int] = {}
-    for _, src, dst, value in ctx.logs.transfers:
-        net[src] = net.get(src, 0) - value
-        net[dst] = net.get(dst, 0) + value
     skip = {ctx.address, pair, *actors}
-    ranked = sorted((b, a) for a, b in net.items() if b > 0 and a not in skip and not is_burn(a))
-    return [a for _, a in reversed(ranked)][:MAX_HOLDERS]
+    return [a for a, _ in ctx.logs.holders if a not in skip and not is_burn(a)][:MAX_HOLDERS]
 
 
 def _first_reads(

@@ -18,6 +18,7 @@ is as good as this deployment can make it, so it stays OK).
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -144,6 +145,16 @@ class TokenLogs:
     @property
     def former_owners(self) -> set[str]:
         return {a for _, prev, new in self.ownership for a in (prev, new) if a != ZERO_ADDRESS}
+
+    @property
+    def holders(self) -> list[tuple[str, int]]:
+        """(address, net amount received) for every address the logs leave holding tokens, largest
+        first: balances as far as this window shows them."""
+        net: dict[str, int] = defaultdict(int)
+        for _, src, dst, value in self.transfers:
+            net[src] -= value
+            net[dst] += value
+        return sorted(((a, v) for a, v in net.items() if v > 0), key=lambda item: -item[1])
 
     @property
     def first_minted_to(self) -> str | None:

@@ -9,8 +9,6 @@ already). A node without eth_simulateV1 gets the contract-based fallback (named 
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from moneygrow.heuristics.registry import (
     BURN_ADDRESSES,
     CheckOutcome,
@@ -40,12 +38,7 @@ def _holders(ctx: HeuristicContext) -> list[tuple[str, int]]:
     logs = ctx.logs
     if logs.error is not None:
         return []
-    net: dict[str, int] = defaultdict(int)
-    for _, src, dst, value in logs.transfers:
-        net[src] -= value
-        net[dst] += value
-    ranked = sorted((a for a, v in net.items() if v > 0 and a not in BURN_ADDRESSES), key=lambda a: -net[a])
-    return [(a, net[a]) for a in ranked[: 2 * HOLDER_CANDIDATES]]
+    return [(a, v) for a, v in logs.holders if a not in BURN_ADDRESSES][: 2 * HOLDER_CANDIDATES]
 
 
 @register("trade_simulation", prefetch=_prefetch)
