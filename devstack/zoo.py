@@ -8,12 +8,12 @@
 
 Sources: contracts/src/zoo/*.sol (written the way real tokens are: Ownable with onlyOwner setters,
 `_transfer` hooks that treat transfers to the pair as sells, the Uniswap V2 router address
-hard-coded and the pair created in the constructor; the older ones self-contained, the newer ones on
-the shared ERC-20/Ownable base in ZooBase.sol - the compiled runtime code is the same either way).
-Each token is launched like a real one on the *ethereum* network's Uniswap V2 (router
-0x7a25...488D): its own deployer account deploys it, adds native-coin liquidity through the router
-(LP tokens burnt to 0x...dEaD or kept by the deployer, see ZOO[name]["lp"]), two retail wallets buy,
-then the owner configures the trap.
+hard-coded and the pair created in the constructor; most on the shared ERC-20/Ownable/pair base in
+ZooBase.sol, PlainToken, WrappedNative and the upgradeable proxy self-contained - the compiled
+runtime code is the same either way). Each token is launched like a real one on the *ethereum*
+network's Uniswap V2 (router 0x7a25...488D): its own deployer account deploys it, adds native-coin
+liquidity through the router (LP tokens burnt to 0x...dEaD or kept by the deployer, see
+ZOO[name]["lp"]), two retail wallets buy, then the owner configures the trap.
 
 Deterministic and idempotent: every token has its own deployer, an address derived from a label
 (`zoo_account`), impersonated on anvil; the token is that account's first contract, so its address

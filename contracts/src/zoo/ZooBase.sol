@@ -5,6 +5,10 @@ pragma solidity ^0.8.20;
 /// interfaces, an Ownable, a plain ERC-20, ZooPair (creates the WETH pair at deployment), and the two bases
 /// the tokens extend: ZooBase (ERC20 + ZooPair) and ZooOwnedBase (ERC20 + Ownable + ZooPair). A token
 /// keeps only its own state, constructor and powers, and mints its supply at the end of its constructor.
+/// The older zoo tokens (BlacklistAfterBuy, FeeToken, HiddenOwner, HighSellTax, Honeypot, MaxTxTrap,
+/// Mintable, PancakeHoneypot, Pausable, TimeDelayedHoneypot, TradingToggle) use ERC20Legacy (and
+/// ZooLegacyOwnedBase), whose transferFrom keeps their original inline allowance code, so their deployed
+/// bytecode is unchanged. Changing anything here changes the runtime code of the tokens built on it.
 ///
 /// Storage layout (relied upon, e.g. AssemblyMint writes keccak256(account . 0) in assembly): ERC20 takes
 /// slots 0-4 (_balances 0, _allowances 1, _totalSupply 2, _name 3, _symbol 4); in ZooOwnedBase the owner
@@ -17,6 +21,14 @@ interface IUniswapV2Factory {
 interface IUniswapV2Router02 {
     function factory() external pure returns (address);
     function WETH() external pure returns (address);
+    function addLiquidityETH(
+        address token,
+        uint256 amountTokenDesired,
+        uint256 amountTokenMin,
+        uint256 amountETHMin,
+        address to,
+        uint256 deadline
+    ) external payable returns (uint256 amountToken, uint256 amountETH, uint256 liquidity);
 }
 
 abstract contract Ownable {
@@ -54,7 +66,7 @@ abstract contract Ownable {
 
 abstract contract ERC20 {
     mapping(address => uint256) internal _balances;
-    mapping(address => mapping(address => uint256)) private _allowances;
+    mapping(address => mapping(address => uint256)) internal _allowances;
     uint256 internal _totalSupply;
     string private _name;
     string private _symbol;
@@ -102,7 +114,7 @@ abstract contract ERC20 {
         return true;
     }
 
-    function transferFrom(address from, address to, uint256 amount) public returns (bool) {
+    function transferFrom(address from, address to, uint256 amount) public virtual returns (bool) {
         _spendAllowance(from, msg.sender, amount);
         _transfer(from, to, amount);
         return true;
@@ -150,6 +162,23 @@ abstract contract ERC20 {
     }
 }
 
+/// The ERC20 of the older zoo tokens (FeeToken, Honeypot, Mintable, ...): the same token, but transferFrom
+/// checks and spends the allowance inline, as they were written and deployed (calling _spendAllowance
+/// compiles to different runtime code).
+abstract contract ERC20Legacy is ERC20 {
+    constructor(string memory name_, string memory symbol_) ERC20(name_, symbol_) {}
+
+    function transferFrom(address from, address to, uint256 amount) public override returns (bool) {
+        uint256 allowed = _allowances[from][msg.sender];
+        if (allowed != type(uint256).max) {
+            require(allowed >= amount, "ERC20: insufficient allowance");
+            _allowances[from][msg.sender] = allowed - amount;
+        }
+        _transfer(from, to, amount);
+        return true;
+    }
+}
+
 /// Creates the token's pair against WETH on the Uniswap V2 router (the mainnet address, hard-coded as real
 /// tokens do) at deployment and exposes it as uniswapV2Pair. No storage (a constant and an immutable). It
 /// comes after ERC20 and Ownable in every token's inheritance, so its constructor runs after theirs, as the
@@ -175,4 +204,10 @@ contract ZooBase is ERC20, ZooPair {
 /// (`is ZooOwnedBase`). Storage: ERC20 slots 0-4, the owner slot 5.
 abstract contract ZooOwnedBase is ERC20, Ownable, ZooPair {
     constructor(string memory name_, string memory symbol_) ERC20(name_, symbol_) {}
+}
+
+/// ZooOwnedBase on ERC20Legacy: the base of the older zoo tokens with an owner() and a WETH pair
+/// (Honeypot, Mintable, MaxTxTrap, ...). Storage: ERC20 slots 0-4, the owner slot 5.
+abstract contract ZooLegacyOwnedBase is ERC20Legacy, Ownable, ZooPair {
+    constructor(string memory name_, string memory symbol_) ERC20Legacy(name_, symbol_) {}
 }
