@@ -43,8 +43,11 @@ test-unit: install
 dev: install
 	$(RUN) python -m devstack
 
+# A deployable template needs the agents' RPC endpoints: make synth RPC_URLS='{"ethereum":["https://..."]}'.
+# Without them it synthesizes the local-chain variant (what make dev uses) and prints its warnings.
 synth: install
-	$(RUN) python infra/app.py
+	CDK_CONTEXT_JSON='$(if $(RPC_URLS),{"moneygrow:rpcUrls": $(RPC_URLS)},{"moneygrow:localChain": true})' \
+	  $(RUN) python infra/app.py
 
 bench: install
 	$(RUN) python tests/benchmarks/bench_api.py

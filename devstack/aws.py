@@ -91,7 +91,14 @@ def synth(outdir: str | Path = "cdk.out", *, stack: str = DEFAULT_STACK, force: 
     if not force and template.exists() and template.stat().st_mtime > _newest_mtime(inputs):
         log.debug("cdk.out is up to date: %s", template)
         return template
-    env = {**os.environ, "CDK_OUTDIR": str(out), "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+    # The local stack's agents use the embedded chain: say so, or synth refuses a stage without RPC URLs.
+    context = {**json.loads(os.environ.get("CDK_CONTEXT_JSON") or "{}"), "moneygrow:localChain": True}
+    env = {
+        **os.environ,
+        "CDK_OUTDIR": str(out),
+        "CDK_CONTEXT_JSON": json.dumps(context),
+        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+    }
     started = time.perf_counter()
     subprocess.run([sys.executable, str(ROOT / "infra" / "app.py")], cwd=ROOT, env=env, check=True)  # nosec B603
     log.info("synthesized %s in %.1f s", template, time.perf_counter() - started)

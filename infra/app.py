@@ -55,7 +55,16 @@ def build_app(outdir: str = "cdk.out", context: dict[str, object] | None = None)
 
 def main() -> None:
     # CDK_OUTDIR is what the CDK CLI sets; devstack/aws.py's synth() sets it too.
-    build_app(outdir=os.environ.get("CDK_OUTDIR", "cdk.out")).synth()
+    try:
+        app = build_app(outdir=os.environ.get("CDK_OUTDIR", "cdk.out"))
+    except ValueError as exc:  # a configuration mistake: say it plainly, no traceback
+        sys.exit(f"synth: {exc}")
+    assembly = app.synth()
+    # Run without the CDK CLI (make synth, devstack), nothing would show the stacks' warnings.
+    for stack in assembly.stacks:
+        for message in stack.messages:
+            level = str(message.level).rsplit(".", 1)[-1].lower()
+            print(f"[{level}] {stack.stack_name} {message.id}: {message.entry.data}", file=sys.stderr)
 
 
 if __name__ == "__main__":

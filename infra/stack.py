@@ -71,7 +71,11 @@ class StageConfig:
     def from_context(cls, scope: Construct) -> StageConfig:
         """Context keys (cdk.json or -c): stage, moneygrow:corsOrigins, moneygrow:jwtSsmParameter,
         moneygrow:domainName + moneygrow:certificateArn, moneygrow:alarmEmail, moneygrow:rescanEveryHours,
-        moneygrow:rpcUrls (JSON chain -> [urls]), moneygrow:etherscanKeyParameter."""
+        moneygrow:rpcUrls (JSON chain -> [urls]), moneygrow:etherscanKeyParameter, moneygrow:localChain.
+
+        A deployable stage needs RPC endpoints: without moneygrow:rpcUrls the agents would call the
+        embedded local chain (127.0.0.1:8545), which does not exist in the cloud, so synth refuses
+        unless moneygrow:localChain says the template is for the local stack (make dev, SAM local)."""
         node = scope.node
         stage = str(node.try_get_context("stage") or DEFAULT_STAGE)
         if stage not in STAGES:
@@ -79,6 +83,16 @@ class StageConfig:
         origins: Any = node.try_get_context("moneygrow:corsOrigins") or ["http://localhost:5173"]
         if isinstance(origins, str):  # -c moneygrow:corsOrigins=https://a,https://b
             origins = [o for o in origins.split(",") if o]
+        rpc_urls = _rpc_urls(node.try_get_context("moneygrow:rpcUrls"))
+        local_chain = str(node.try_get_context("moneygrow:localChain") or "").lower() in ("true", "1")
+        if local_chain and stage == "prod":
+            raise ValueError("moneygrow:localChain is for local stacks; prod needs moneygrow:rpcUrls")
+        if not rpc_urls and not local_chain:
+            raise ValueError(
+                f"stage {stage!r} has no RPC endpoints: pass -c 'moneygrow:rpcUrls="
+                '{"ethereum":["https://..."],"bsc":[...],"polygon":[...]}\' (or, for a template used '
+                "only with the local chain, -c moneygrow:localChain=true)"
+            )
         domain = node.try_get_context("moneygrow:domainName")
         certificate = node.try_get_context("moneygrow:certificateArn")
         if bool(domain) != bool(certificate):
@@ -90,7 +104,7 @@ class StageConfig:
             custom_domain=CustomDomain(str(domain), str(certificate)) if domain else None,
             alarm_email=node.try_get_context("moneygrow:alarmEmail") or None,
             rescan_every_hours=int(node.try_get_context("moneygrow:rescanEveryHours") or 6),
-            rpc_urls=_rpc_urls(node.try_get_context("moneygrow:rpcUrls")),
+            rpc_urls=rpc_urls,
             etherscan_key_parameter=node.try_get_context("moneygrow:etherscanKeyParameter") or None,
         )
 

@@ -29,7 +29,14 @@ from aws_cdk import aws_ssm as ssm
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
-from infra.constructs.lambdas import FunctionDefaults, FunctionSpec, acknowledge, arn_token, python_function
+from infra.constructs.lambdas import (
+    FunctionDefaults,
+    FunctionSpec,
+    acknowledge,
+    arn_token,
+    nag_arn,
+    python_function,
+)
 from infra.constructs.secrets import JwtSecret
 
 
@@ -157,15 +164,14 @@ class Api(Construct):
         )
         acknowledge(
             fn.role,
-            "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:"
-            f"{state_machine_name}:*]",
+            f"AwsSolutions-IAM5[Resource::{nag_arn(self, 'states', f'execution:{state_machine_name}:*')}]",
             "DescribeExecution on this state machine's executions: their ARNs are only known at run time.",
         )
 
     def _grant_key_registration(self) -> None:
         """Users' API keys: create (with tags) and delete keys, add them to / remove them from the
         tier plans (moneygrow.adapters.apigateway). Nothing else in API Gateway."""
-        partition, region = cdk.Aws.PARTITION, cdk.Aws.REGION
+        partition, region = cdk.Aws.PARTITION, cdk.Stack.of(self).region
 
         def arn(path: str) -> str:
             return f"arn:{partition}:apigateway:{region}::{path}"
@@ -187,20 +193,21 @@ class Api(Construct):
         assert self.function.role is not None
         acknowledge(
             self.function.role,
-            "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/apikeys/*]",
+            f"AwsSolutions-IAM5[Resource::{nag_arn(self, 'apigateway', '/apikeys/*', account=False)}]",
             "Deleting a user's API key: key ids are created at run time.",
         )
         acknowledge(
             self.function.role,
-            "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/tags/*]",
+            f"AwsSolutions-IAM5[Resource::{nag_arn(self, 'apigateway', '/tags/*', account=False)}]",
             "Tag-on-create of users' API keys (moneygrow:key_id, moneygrow:tier) needs "
             "apigateway:PUT on tags.",
         )
         for plan in self.usage_plans.values():
             token = cdk.Stack.of(self).resolve(plan.node.default_child.logical_id)  # type: ignore[union-attr]
+            keys = f"/usageplans/<{token}>/keys/*"
             acknowledge(
                 self.function.role,
-                f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/usageplans/<{token}>/keys/*]",
+                f"AwsSolutions-IAM5[Resource::{nag_arn(self, 'apigateway', keys, account=False)}]",
                 "Removing a key from this tier's plan: key ids are created at run time.",
             )
 

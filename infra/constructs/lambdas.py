@@ -215,6 +215,15 @@ def arn_token(construct: IConstruct) -> str:
     return f"<{stack.resolve(resource.logical_id)}.Arn>"
 
 
+def nag_arn(scope: IConstruct, service: str, path: str, *, account: bool = True) -> str:
+    """How cdk-nag spells an ARN built from the stack's Region/account: `<AWS::Region>` in an
+    environment-agnostic synth, the concrete value when the CLI (`cdk deploy`) sets the environment."""
+    stack = cdk.Stack.of(scope)
+    region = "<AWS::Region>" if cdk.Token.is_unresolved(stack.region) else stack.region
+    owner = "<AWS::AccountId>" if cdk.Token.is_unresolved(stack.account) else stack.account
+    return f"arn:<AWS::Partition>:{service}:{region}:{owner if account else ''}:{path}"
+
+
 def _add_source_metadata(fn: lambda_.Function, spec: FunctionSpec) -> None:
     resource = fn.node.default_child
     assert isinstance(resource, cdk.CfnResource)

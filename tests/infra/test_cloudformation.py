@@ -49,7 +49,8 @@ MOTO_UNCREATABLE = {
 def assembly_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("cdk.out.cfn")
     for stage in ("dev", "prod"):
-        build_app(outdir=str(out / stage), context={"stage": stage}).synth()
+        context = {"stage": stage, "moneygrow:rpcUrls": '{"ethereum": ["https://eth.example.com"]}'}
+        build_app(outdir=str(out / stage), context=context).synth()
     return out
 
 

@@ -32,8 +32,13 @@ FUNCTIONS = {
 AGENTS = ("HeuristicAgentFunction", "MlAgentFunction", "SmartMoneyAgentFunction")
 
 
+RPC_URLS = '{"ethereum": ["https://eth.example.com"], "bsc": ["https://bsc.example.com"]}'
+
+
 def _synth(outdir: Path, context: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Every stack's template by stack name."""
+    """Every stack's template by stack name (the local-chain variant unless RPC URLs are given)."""
+    if "moneygrow:rpcUrls" not in context:
+        context = {**context, "moneygrow:localChain": True}
     assembly = build_app(outdir=str(outdir), context=context).synth()
     return {s.stack_name: json.loads(Path(s.template_full_path).read_text()) for s in assembly.stacks}
 
@@ -58,6 +63,7 @@ def prod_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[s
             "moneygrow:domainName": "api.example.com",
             "moneygrow:certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/abc",
             "moneygrow:alarmEmail": "ops@example.com",
+            "moneygrow:rpcUrls": RPC_URLS,
         },
     )
 
@@ -540,10 +546,34 @@ def test_prod_retains_and_protects_state(
 
 
 def test_prod_stacks_have_termination_protection(tmp_path: Path) -> None:
-    assembly = build_app(outdir=str(tmp_path), context={"stage": "prod"})
+    assembly = build_app(outdir=str(tmp_path), context={"stage": "prod", "moneygrow:rpcUrls": RPC_URLS})
     stacks = [c for c in assembly.node.children if isinstance(c, cdk.Stack)]
     assert {s.stack_name for s in stacks} == {"MoneyGrow-prod", "MoneyGrow-prod-frontend"}
     assert all(s.termination_protection for s in stacks)
+
+
+@pytest.mark.parametrize("stage", ["dev", "prod"])
+def test_a_deployable_stage_without_rpc_urls_is_refused(tmp_path: Path, stage: str) -> None:
+    # Without endpoints the agents would call 127.0.0.1:8545 in the cloud: synth must say so, not warn.
+    with pytest.raises(ValueError, match="no RPC endpoints"):
+        build_app(outdir=str(tmp_path), context={"stage": stage})
+    with pytest.raises(ValueError, match="localChain is for local stacks"):
+        build_app(outdir=str(tmp_path), context={"stage": "prod", "moneygrow:localChain": True})
+
+
+@pytest.mark.parametrize("stage", ["dev", "prod"])
+def test_synth_with_a_concrete_environment_passes_cdk_nag(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stage: str
+) -> None:
+    # What `npx aws-cdk deploy` does: the CLI sets the account and Region, so ARNs in cdk-nag findings
+    # carry the concrete Region and acknowledgments spelled with <AWS::Region> would no longer match.
+    monkeypatch.setenv("CDK_DEFAULT_ACCOUNT", "123456789012")
+    monkeypatch.setenv("CDK_DEFAULT_REGION", "eu-west-1")
+    context = {"stage": stage, "moneygrow:rpcUrls": RPC_URLS}
+    assembly = build_app(outdir=str(tmp_path), context=context).synth()
+    assert {s.environment.region for s in assembly.stacks} == {"eu-west-1"}
+    report = json.loads((tmp_path / "validation-report.json").read_text())
+    assert [v for r in report["pluginReports"] for v in r["violations"]] == []
 
 
 def test_unknown_stage_is_refused(tmp_path: Path) -> None:
