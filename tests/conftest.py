@@ -36,7 +36,8 @@ class RecordingWorkflow:
         self.started.append(task)
 
     def state(self, task_id: str) -> ExecutionState:
-        return self.states.get(task_id, ExecutionState.RUNNING)
+        started = any(t.task_id == task_id for t in self.started)
+        return self.states.get(task_id, ExecutionState.RUNNING if started else ExecutionState.NOT_STARTED)
 
     def ping(self) -> None:
         if self.fail_with:

@@ -21,6 +21,7 @@ from moneygrow.models import (
     SubScoreView,
     utcnow,
 )
+from moneygrow.observability import logger
 from moneygrow.store.base import Store
 from moneygrow.verdict import Verdict, risk_level, side, verdict
 
@@ -82,16 +83,33 @@ _ADVICE: dict[str, str] = {
 }
 
 
+def _error_name(error: Any) -> str:
+    """What a stored result may say about a failure: the error's name (e.g. "States.Timeout",
+    "ChainUnavailable"), never its cause, which carries stack traces, ARNs and the account id."""
+    name = error.get("Error") if isinstance(error, dict) else error
+    text = str(name or "error")
+    return text if text.replace(".", "").replace("_", "").isalnum() and len(text) <= 80 else "error"
+
+
 def _parse_agents(raw: list[dict[str, Any]]) -> dict[AgentName, AgentResult]:
     parsed: dict[AgentName, AgentResult] = {}
     for item in raw:
-        try:
-            result = AgentResult.model_validate(item)
-        except ValidationError:
-            # A branch the workflow caught carries only agent/status/error: keep it as FAILED.
+        if item.get("status") == AgentStatus.FAILED.value:
+            # A branch the workflow caught: its cause goes to the log, only its name to the result.
+            logger.warning("agent failed", extra={"agent": item.get("agent"), "caught": item.get("data")})
             result = AgentResult(
-                agent=AgentName(item["agent"]), status=AgentStatus.FAILED, error=str(item.get("error"))[:500]
+                agent=AgentName(item["agent"]),
+                status=AgentStatus.FAILED,
+                error=_error_name(item.get("error")),
             )
+        else:
+            try:
+                result = AgentResult.model_validate(item)
+            except ValidationError:
+                logger.warning("malformed agent result", extra={"agent": item.get("agent")})
+                result = AgentResult(
+                    agent=AgentName(item["agent"]), status=AgentStatus.FAILED, error="malformed"
+                )
         parsed[result.agent] = result
     for name in AgentName:
         parsed.setdefault(name, AgentResult(agent=name, status=AgentStatus.FAILED, error="no result"))
@@ -258,8 +276,14 @@ def build_result(task: AnalysisTask, raw_agents: list[dict[str, Any]], elapsed_m
 
 
 def _agent_summaries(raw_agents: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    keep = ("agent", "status", "duration_ms", "gaps", "error")
-    return [{k: a.get(k) for k in keep if k in a} for a in raw_agents]
+    keep = ("agent", "status", "duration_ms", "gaps")
+    return [
+        {
+            **{k: a.get(k) for k in keep if k in a},
+            **({"error": _error_name(a["error"])} if a.get("error") else {}),
+        }
+        for a in raw_agents
+    ]
 
 
 def aggregate(state: dict[str, Any], store: Store) -> dict[str, Any]:
@@ -292,11 +316,16 @@ def fail(state: dict[str, Any], store: Store) -> dict[str, Any]:
     """The workflow could not aggregate: mark the analysis FAILED so it never stays RUNNING."""
     task = AnalysisTask.model_validate(state)
     error = state.get("error") or {}
+    logger.error("analysis failed", extra={"task_id": task.task_id, "caught": error})
     store.update_analysis(
         task.task_id,
         status=AnalysisStatus.FAILED,
         completed_at=utcnow(),
-        error={"code": "aggregation_failed", "message": str(error.get("Cause", error))[:500]},
+        error={
+            "code": "analysis_failed",
+            "message": f"the analysis could not be completed ({_error_name(error)}); "
+            f"quote reference {task.task_id} when reporting it",
+        },
         agents=_agent_summaries(state.get("agents", [])),
     )
     store.release_active_task(task.user_id, task.chain, task.token_address, task.task_id)

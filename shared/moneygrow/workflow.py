@@ -14,7 +14,8 @@ class ExecutionState(StrEnum):
     FAILED = "FAILED"
     TIMED_OUT = "TIMED_OUT"
     ABORTED = "ABORTED"
-    UNKNOWN = "UNKNOWN"
+    NOT_STARTED = "NOT_STARTED"  # no execution of this task exists
+    UNKNOWN = "UNKNOWN"  # the workflow service could not say
 
 
 class Workflow(Protocol):

@@ -80,10 +80,7 @@ def _seed_analysis(resources: LocalResources, task: dict[str, str]) -> Any:
 
     store = DynamoStore(resources.table_name, "us-east-1")
     now = datetime.now(UTC)
-    store.claim_active_task(
-        task["user_id"], Chain(task["chain"]), task["token_address"], task["task_id"], 600
-    )
-    store.put_analysis(
+    store.create_analysis(
         Analysis(
             task_id=task["task_id"],
             user_id=task["user_id"],
@@ -92,7 +89,8 @@ def _seed_analysis(resources: LocalResources, task: dict[str, str]) -> Any:
             status=AnalysisStatus.RUNNING,
             created_at=now,
             updated_at=now,
-        )
+        ),
+        600,
     )
     return store
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -107,7 +108,7 @@ def test_levels() -> None:
 
 def _stored(store: MemoryStore) -> None:
     now = utcnow() - timedelta(seconds=2)
-    store.put_analysis(
+    store.create_analysis(
         Analysis(
             task_id=TASK.task_id,
             user_id="u1",
@@ -116,9 +117,9 @@ def _stored(store: MemoryStore) -> None:
             status=AnalysisStatus.RUNNING,
             created_at=now,
             updated_at=now,
-        )
+        ),
+        60,
     )
-    store.claim_active_task("u1", TASK.chain, TASK.token_address, TASK.task_id, 60)
 
 
 def test_aggregate_stores_the_result_and_frees_the_token() -> None:
@@ -138,16 +139,46 @@ def test_aggregate_stores_the_result_and_frees_the_token() -> None:
     assert out["risk_score"] == saved.result["risk_score"] >= 60
     assert saved.result["timings_ms"]["total"] >= 2000
     assert [a["agent"] for a in saved.agents] == ["heuristic", "ml", "smart_money"]
-    store.claim_active_task("u1", TASK.chain, TASK.token_address, "next", 60)  # released
+    assert store.active == {}  # the token is free for the next analysis
 
 
 def test_fail_marks_the_analysis_failed() -> None:
     store = MemoryStore()
     _stored(store)
-    fail({**TASK.model_dump(mode="json"), "error": {"Error": "X", "Cause": "boom"}}, store)
+    cause = (
+        '{"errorMessage": "An error occurred (AccessDeniedException): User: arn:aws:sts::123456789012:'
+        'assumed-role/MoneyGrow-dev-Aggregate/x is not authorized", '
+        '"stackTrace": ["  File \\"/var/task/h.py\\""]}'
+    )
+    caught = {
+        "agent": "ml",
+        "status": "FAILED",
+        "error": "Lambda.Unknown",
+        "data": {"caught": {"Cause": cause}},
+    }
+    state = {**TASK.model_dump(mode="json"), "agents": [caught]}
+    fail({**state, "error": {"Error": "States.TaskFailed", "Cause": cause}}, store)
     saved = store.get_analysis(TASK.task_id)
     assert saved is not None and saved.status == AnalysisStatus.FAILED
-    assert saved.error is not None and "boom" in saved.error["message"]
+    assert saved.error is not None and saved.error["code"] == "analysis_failed"
+    assert "States.TaskFailed" in saved.error["message"] and TASK.task_id in saved.error["message"]
+    stored = json.dumps(saved.model_dump(mode="json"))
+    # The cause (account id, role ARN, stack trace) stays in the log, never in what the user reads.
+    assert "123456789012" not in stored and "stackTrace" not in stored and "arn:aws" not in stored
+
+
+def test_a_caught_agent_failure_keeps_only_the_error_name() -> None:
+    cause = "Traceback (most recent call last): File /var/task/x.py arn:aws:lambda:us-east-1:123456789012"
+    caught = {
+        "agent": "ml",
+        "status": "FAILED",
+        "error": "Lambda.Unknown",
+        "data": {"caught": {"Cause": cause}},
+    }
+    r = build_result(TASK, [_agent("heuristic"), caught, _agent("smart_money")], 5)
+    dumped = r.model_dump_json()
+    assert "123456789012" not in dumped and "Traceback" not in dumped
+    assert r.agent_statuses["ml"] == "FAILED"
 
 
 def test_every_serious_finding_type_the_heuristic_agent_can_emit_has_advice() -> None:

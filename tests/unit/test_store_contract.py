@@ -125,23 +125,38 @@ def test_update_analysis_sets_and_returns_new_state(store: Store) -> None:
     assert again.completed_at == T0 + timedelta(hours=2)
 
 
-def test_active_task_claim_is_exclusive_until_released(store: Store) -> None:
-    store.claim_active_task("u1", Chain.ETHEREUM, ADDR, "t1", 60)
+def _started(uid: str, task_id: str, chain: Chain = Chain.ETHEREUM, address: str = ADDR) -> Analysis:
+    return Analysis(
+        task_id=task_id,
+        user_id=uid,
+        token_address=address,
+        chain=chain,
+        status=AnalysisStatus.PENDING,
+        created_at=T0,
+        updated_at=T0,
+    )
+
+
+def test_creating_an_analysis_locks_its_token_until_released(store: Store) -> None:
+    store.create_analysis(_started("u1", "t1"), 60)
+    assert store.get_analysis("t1") is not None
     with pytest.raises(ActiveTaskExists) as held:
-        store.claim_active_task("u1", Chain.ETHEREUM, ADDR.lower(), "t2", 60)
+        store.create_analysis(_started("u1", "t2", address=ADDR.lower()), 60)
     assert held.value.task_id == "t1"
-    store.claim_active_task("u2", Chain.ETHEREUM, ADDR, "t3", 60)  # other user: independent
-    store.claim_active_task("u1", Chain.BSC, ADDR, "t4", 60)  # other chain: independent
+    assert store.get_analysis("t2") is None  # refused as a whole: no record without its lock
+    store.create_analysis(_started("u2", "t3"), 60)  # other user: independent
+    store.create_analysis(_started("u1", "t4", chain=Chain.BSC), 60)  # other chain: independent
     store.release_active_task("u1", Chain.ETHEREUM, ADDR, "not-mine")  # does not free t1
     with pytest.raises(ActiveTaskExists):
-        store.claim_active_task("u1", Chain.ETHEREUM, ADDR, "t5", 60)
+        store.create_analysis(_started("u1", "t5"), 60)
     store.release_active_task("u1", Chain.ETHEREUM, ADDR, "t1")
-    store.claim_active_task("u1", Chain.ETHEREUM, ADDR, "t6", 60)
+    store.create_analysis(_started("u1", "t6"), 60)
+    assert store.get_analysis("t1") is not None  # releasing the lock keeps the record
 
 
-def test_expired_claim_counts_as_free(store: Store) -> None:
-    store.claim_active_task("u1", Chain.ETHEREUM, ADDR, "t1", -1)
-    store.claim_active_task("u1", Chain.ETHEREUM, ADDR, "t2", 60)
+def test_expired_lock_counts_as_free(store: Store) -> None:
+    store.create_analysis(_started("u1", "t1"), -1)
+    store.create_analysis(_started("u1", "t2"), 60)
 
 
 def test_user_tier_defaults_to_free_and_round_trips(store: Store) -> None:

@@ -28,7 +28,9 @@ class StepFunctionsWorkflow:
     def state(self, task_id: str) -> ExecutionState:
         try:
             status = self._client.describe_execution(executionArn=self._execution_arn(task_id))["status"]
-        except ClientError:
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ExecutionDoesNotExist":
+                return ExecutionState.NOT_STARTED
             return ExecutionState.UNKNOWN
         return ExecutionState(status) if status in ExecutionState.__members__ else ExecutionState.UNKNOWN
 

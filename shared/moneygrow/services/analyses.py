@@ -10,7 +10,7 @@ from datetime import timedelta
 from eth_utils.address import is_checksum_address, is_hex_address, to_checksum_address
 
 from moneygrow.chains import Chain
-from moneygrow.errors import NotAToken, NotFound, ServiceUnavailable, ValidationFailed
+from moneygrow.errors import Conflict, NotAToken, NotFound, ServiceUnavailable, ValidationFailed
 from moneygrow.models import AnalysisStatus, AnalysisTask, utcnow
 from moneygrow.observability import logger
 from moneygrow.store.base import ActiveTaskExists, Page, Store
@@ -19,6 +19,8 @@ from moneygrow.workflow import ExecutionState, Workflow
 
 # How long a running analysis blocks a duplicate submission (the state machine times out sooner).
 ACTIVE_TASK_TTL_S = 15 * 60
+# Concurrent submissions of one token: the loser of a transaction conflict looks again this often.
+CREATE_ATTEMPTS = 5
 # A RUNNING analysis older than this is checked against its execution (it may have died).
 RECONCILE_AFTER = timedelta(seconds=60)
 
@@ -87,14 +89,6 @@ def submit_analysis(
             {"token_address": address, "chain": chain.value, "kind": "NOT_A_TOKEN"},
         )
     task_id = uuid.uuid4().hex
-    try:
-        store.claim_active_task(user_id, chain, address, task_id, ACTIVE_TASK_TTL_S)
-    except ActiveTaskExists as running:
-        existing = store.get_analysis(running.task_id)
-        if existing is not None:
-            return existing, False
-        store.release_active_task(user_id, chain, address, running.task_id)  # orphaned lock
-        store.claim_active_task(user_id, chain, address, task_id, ACTIVE_TASK_TTL_S)
     now = utcnow()
     analysis = Analysis(
         task_id=task_id,
@@ -105,17 +99,29 @@ def submit_analysis(
         created_at=now,
         updated_at=now,
     )
-    store.put_analysis(analysis)
-    try:
-        workflow.start(AnalysisTask(task_id=task_id, user_id=user_id, token_address=address, chain=chain))
-    except Exception as exc:
-        # Keep the record (never lose a submission) but say plainly that it did not start.
-        logger.exception("could not start the workflow", extra={"task_id": task_id})
-        store.update_analysis(
-            task_id,
-            status=AnalysisStatus.FAILED,
-            error={"code": "workflow_unavailable", "message": str(exc)[:300]},
+    for attempt in range(CREATE_ATTEMPTS):
+        try:
+            store.create_analysis(analysis, ACTIVE_TASK_TTL_S)
+            break
+        except ActiveTaskExists as running:
+            existing = store.get_analysis(running.task_id) if running.task_id else None
+            if existing is not None:
+                return existing, False
+            if running.task_id:  # a lock without its record (written before locks were atomic)
+                store.release_active_task(user_id, chain, address, running.task_id)
+            time.sleep(0.02 * (attempt + 1))  # a concurrent submission is mid-transaction
+    else:
+        raise Conflict(
+            "an analysis of this token is being started by another request: retry in a moment",
+            {"token_address": address, "chain": chain.value},
         )
+    try:
+        workflow.start(_task(analysis))
+    except Exception as exc:
+        # Keep the record (never lose a submission) but say plainly that it did not start. The
+        # cause (ARNs, account id) goes to the log under the task id, never into the response.
+        logger.exception("could not start the workflow", extra={"task_id": task_id})
+        store.update_analysis(task_id, status=AnalysisStatus.FAILED, error=WORKFLOW_UNAVAILABLE)
         store.release_active_task(user_id, chain, address, task_id)
         raise ServiceUnavailable(
             "the analysis workflow is unavailable, try again shortly", {"task_id": task_id}
@@ -123,19 +129,45 @@ def submit_analysis(
     return store.update_analysis(task_id, status=AnalysisStatus.RUNNING), True
 
 
+WORKFLOW_UNAVAILABLE = {
+    "code": "workflow_unavailable",
+    "message": "the analysis workflow could not be started",
+}
+
+
+def _task(analysis: Analysis) -> AnalysisTask:
+    return AnalysisTask(
+        task_id=analysis.task_id,
+        user_id=analysis.user_id,
+        token_address=analysis.token_address,
+        chain=analysis.chain,
+    )
+
+
 def get_analysis(store: Store, workflow: Workflow, user_id: str, task_id: str) -> Analysis:
     analysis = store.get_analysis(task_id)
     # Someone else's analysis is indistinguishable from a missing one.
     if analysis is None or analysis.user_id != user_id:
         raise NotFound("analysis not found")
-    if analysis.status == AnalysisStatus.RUNNING and utcnow() - analysis.updated_at > RECONCILE_AFTER:
-        analysis = _reconcile(store, workflow, analysis)
+    unsettled = analysis.status in (AnalysisStatus.PENDING, AnalysisStatus.RUNNING)
+    if unsettled and utcnow() - analysis.updated_at > RECONCILE_AFTER:
+        analysis = reconcile(store, workflow, analysis)
     return analysis
 
 
-def _reconcile(store: Store, workflow: Workflow, analysis: Analysis) -> Analysis:
-    """An execution that ended without writing a result (e.g. killed) must not leave it RUNNING."""
+def reconcile(store: Store, workflow: Workflow, analysis: Analysis) -> Analysis:
+    """A PENDING or RUNNING record whose execution is not doing its work: an execution that ended
+    without writing a result (e.g. killed) fails the record; a submission whose execution never
+    started (the API died between the write and the start) is started now, under the same task id,
+    so that no accepted submission is lost."""
     state = workflow.state(analysis.task_id)
+    if state == ExecutionState.NOT_STARTED:
+        try:
+            workflow.start(_task(analysis))
+        except Exception:
+            logger.exception("could not restart the workflow", extra={"task_id": analysis.task_id})
+            return analysis  # still PENDING: the next read tries again
+        return store.update_analysis(analysis.task_id, status=AnalysisStatus.RUNNING)
     if state in (ExecutionState.FAILED, ExecutionState.TIMED_OUT, ExecutionState.ABORTED):
         store.release_active_task(analysis.user_id, analysis.chain, analysis.token_address, analysis.task_id)
         return store.update_analysis(

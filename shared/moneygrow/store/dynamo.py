@@ -32,7 +32,7 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 from pynamodb.connection import Connection
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
@@ -385,20 +385,30 @@ class DynamoStore:
         return int(item.hits)
 
     # analyses
-    def claim_active_task(
-        self, user_id: str, chain: Chain, token_address: str, task_id: str, ttl_s: int
-    ) -> None:
+    def create_analysis(self, analysis: Analysis, lock_ttl_s: int) -> None:
         now = int(datetime.now(UTC).timestamp())
         lock = ActiveTaskItem(
-            pk=_user_pk(user_id), sk=_active_sk(chain, token_address), task_id=task_id, expires_at=now + ttl_s
+            pk=_user_pk(analysis.user_id),
+            sk=_active_sk(analysis.chain, analysis.token_address),
+            task_id=analysis.task_id,
+            expires_at=now + lock_ttl_s,
         )
         try:
-            # A lock past its expiry counts as free: TTL deletion in DynamoDB is lazy.
-            lock.save(condition=ActiveTaskItem.pk.does_not_exist() | (ActiveTaskItem.expires_at < now))
-        except PutError as exc:
-            if exc.cause_response_code != "ConditionalCheckFailedException":
+            # One transaction: whoever sees the lock also finds its record (no "orphaned" lock).
+            with TransactWrite(connection=Connection(region=self._region)) as tx:
+                # A lock past its expiry counts as free: TTL deletion in DynamoDB is lazy.
+                tx.save(
+                    lock, condition=ActiveTaskItem.pk.does_not_exist() | (ActiveTaskItem.expires_at < now)
+                )
+                tx.save(_analysis_item(analysis), condition=AnalysisItem.pk.does_not_exist())
+        except TransactWriteError as exc:
+            if exc.cause_response_code != "TransactionCanceledException":
                 raise
-            current = ActiveTaskItem.get(lock.pk, lock.sk, consistent_read=True)
+            # Cancelled by the condition or by a concurrent transaction on the same lock.
+            try:
+                current = ActiveTaskItem.get(lock.pk, lock.sk, consistent_read=True)
+            except DoesNotExist:
+                raise ActiveTaskExists("") from exc
             raise ActiveTaskExists(current.task_id) from exc
 
     def release_active_task(self, user_id: str, chain: Chain, token_address: str, task_id: str) -> None:
@@ -410,16 +420,7 @@ class DynamoStore:
                 raise
 
     def put_analysis(self, analysis: Analysis) -> None:
-        data = analysis.model_dump()
-        data["chain"] = analysis.chain.value
-        data["status"] = analysis.status.value
-        AnalysisItem(
-            pk=f"ANALYSIS#{analysis.task_id}",
-            sk="ANALYSIS",
-            gsi1pk=f"USER#{analysis.user_id}#ANALYSES",
-            gsi1sk=f"{analysis.created_at.isoformat()}#{analysis.task_id}",
-            **data,
-        ).save()
+        _analysis_item(analysis).save()
 
     def get_analysis(self, task_id: str) -> Analysis | None:
         try:
@@ -448,3 +449,16 @@ class DynamoStore:
 
     def ping(self) -> None:
         Item.describe_table()
+
+
+def _analysis_item(analysis: Analysis) -> AnalysisItem:
+    data = analysis.model_dump()
+    data["chain"] = analysis.chain.value
+    data["status"] = analysis.status.value
+    return AnalysisItem(
+        pk=f"ANALYSIS#{analysis.task_id}",
+        sk="ANALYSIS",
+        gsi1pk=f"USER#{analysis.user_id}#ANALYSES",
+        gsi1sk=f"{analysis.created_at.isoformat()}#{analysis.task_id}",
+        **data,
+    )

@@ -123,15 +123,14 @@ class MemoryStore:
                 self.counters = {k: v for k, v in self.counters.items() if v[1] > now}
             return count
 
-    def claim_active_task(
-        self, user_id: str, chain: Chain, token_address: str, task_id: str, ttl_s: int
-    ) -> None:
-        slot = (user_id, chain.value, token_address.lower())
+    def create_analysis(self, analysis: Analysis, lock_ttl_s: int) -> None:
+        slot = (analysis.user_id, analysis.chain.value, analysis.token_address.lower())
         with self._lock:
             held = self.active.get(slot)
             if held and held[1] > time.time():
                 raise ActiveTaskExists(held[0])
-            self.active[slot] = (task_id, time.time() + ttl_s)
+            self.active[slot] = (analysis.task_id, time.time() + lock_ttl_s)
+            self.analyses[analysis.task_id] = analysis.model_copy(deep=True)
 
     def release_active_task(self, user_id: str, chain: Chain, token_address: str, task_id: str) -> None:
         slot = (user_id, chain.value, token_address.lower())
