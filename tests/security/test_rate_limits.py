@@ -13,7 +13,8 @@ from tests.security.conftest import PASSWORD, login
 def _assert_429(r: Any, limit: int) -> None:
     assert r.status_code == 429, r.text
     body = r.json()
-    assert set(body["error"]) == {"code", "message", "details"} and body["error"]["code"] == "rate_limited"
+    assert set(body["error"]) == {"code", "message", "details", "request_id"}
+    assert body["error"]["code"] == "rate_limited"
     assert int(r.headers["retry-after"]) >= 1
     assert r.headers["x-ratelimit-limit"] == str(limit) and r.headers["x-ratelimit-remaining"] == "0"
     assert int(r.headers["x-ratelimit-reset"]) > 0

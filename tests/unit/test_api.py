@@ -26,8 +26,9 @@ def _login(api: TestClient, email: str = "alice@example.com") -> dict[str, str]:
 def _error(r: Any, status: int, code: str) -> dict[str, Any]:
     assert r.status_code == status, r.text
     body = r.json()
-    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "details"}
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "details", "request_id"}
     assert body["error"]["code"] == code
+    assert body["error"]["request_id"] == r.headers["x-request-id"] and len(body["error"]["request_id"]) >= 16
     return dict(body["error"])
 
 
@@ -75,6 +76,7 @@ def test_register_login_refresh_me(api: TestClient) -> None:
     # same message whether or not the account exists
     a = api.post("/auth/token", json={"email": "nobody@example.com", "password": PASSWORD}).json()
     b = api.post("/auth/token", json={"email": "bob@example.com", "password": "wrong password"}).json()
+    a["error"].pop("request_id"), b["error"].pop("request_id")  # per request, by design
     assert a == b
     tokens = api.post("/auth/token", json={"email": "bob@example.com", "password": PASSWORD}).json()
     me = api.get("/users/me", headers={"Authorization": f"Bearer {tokens['access_token']}"})
@@ -272,3 +274,19 @@ def test_the_code_check_never_slows_submissions_when_the_node_is_down() -> None:
     assert check(Chain.BSC, "wallet") is False  # per chain
     now[0] = 61.0
     assert check(Chain.ETHEREUM, "wallet") is False
+
+
+def test_an_unexpected_error_is_a_500_with_a_correlation_id_and_no_internals(
+    api: TestClient, memory_store: MemoryStore, monkeypatch: Any
+) -> None:
+    h = _login(api)
+
+    def broken(*_: Any, **__: Any) -> Any:
+        raise RuntimeError("connect to arn:aws:dynamodb:us-east-1:123456789012:table/x failed")
+
+    monkeypatch.setattr(memory_store, "list_analyses", broken)
+    with TestClient(api.app, raise_server_exceptions=False) as client:
+        r = client.get("/analysis/history", headers=h)
+    err = _error(r, 500, "internal_error")
+    assert "123456789012" not in r.text and "arn:" not in r.text
+    assert err["request_id"] in err["message"] or "request_id" in err["message"]

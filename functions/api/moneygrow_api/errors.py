@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from moneygrow.errors import AppError
 from moneygrow.observability import logger
 from moneygrow.store.base import InvalidCursor
+from moneygrow_api.middleware import request_id
 
 _HTTP_CODES = {
     400: "bad_request",
@@ -29,8 +30,11 @@ _HTTP_CODES = {
 def error_response(
     status: int, code: str, message: str, details: Any = None, headers: dict[str, str] | None = None
 ) -> JSONResponse:
-    body = {"error": {"code": code, "message": message, "details": details if details is not None else {}}}
-    return JSONResponse(body, status_code=status, headers=headers)
+    error = {"code": code, "message": message, "details": details if details is not None else {}}
+    rid = request_id.get()
+    body = {"error": {**error, "request_id": rid}}
+    # Here too, not only in SecurityHeaders: a 500 leaves through Starlette's outermost middleware.
+    return JSONResponse(body, status_code=status, headers={**(headers or {}), "x-request-id": rid})
 
 
 def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
@@ -66,5 +70,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
-        logger.exception("unhandled error")
-        return error_response(500, "internal_error", "an unexpected error occurred")
+        logger.exception("unhandled error", extra={"request_id": request_id.get()})
+        return error_response(
+            500, "internal_error", "an unexpected error occurred: quote the request_id when reporting it"
+        )

@@ -4,15 +4,29 @@ security headers on every response, and the caller's rate-limit state as X-RateL
 from __future__ import annotations
 
 import json
+import uuid
+from contextvars import ContextVar
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
+# The correlation id of the request being served: in every error body and the X-Request-Id header,
+# so a user can quote it and we can find the log lines (the cause never goes into the body).
+request_id: ContextVar[str] = ContextVar("request_id", default="")
+
+
+def _new_request_id(scope: Scope) -> str:
+    """API Gateway's own request id behind Mangum (what its access log shows), else a fresh one.
+    Never the caller's header: ids in our logs are ours."""
+    context = (scope.get("aws.event") or {}).get("requestContext") or {}
+    given = str(context.get("requestId") or "")
+    return given[:64] if given.replace("-", "").isalnum() else uuid.uuid4().hex
 
 
 async def _send_error(send: Send, status: int, code: str, message: str) -> None:
-    body = json.dumps({"error": {"code": code, "message": message, "details": {}}}).encode()
+    error = {"code": code, "message": message, "details": {}, "request_id": request_id.get()}
+    body = json.dumps({"error": error}).encode()
     await send(
         {
             "type": "http.response.start",
@@ -98,6 +112,8 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         docs = str(scope.get("path", "")).startswith(_DOCS_PATHS)
+        rid = _new_request_id(scope)
+        request_id.set(rid)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -105,6 +121,8 @@ class SecurityHeaders:
                 present = {k.lower() for k, _ in headers}
                 headers += [(k, v) for k, v in _SECURITY_HEADERS if k not in present]
                 headers.append((b"content-security-policy", _CSP_DOCS if docs else _CSP_API))
+                if b"x-request-id" not in present:
+                    headers.append((b"x-request-id", rid.encode()))
                 decision = scope.get("state", {}).get("ratelimit")
                 if decision is not None:
                     headers += [

@@ -226,6 +226,7 @@ class ErrorBody(BaseModel):
     code: str
     message: str
     details: Any
+    request_id: str = Field(description="Correlation id of the request (also the X-Request-Id header)")
 
 
 class ErrorResponse(BaseModel):
