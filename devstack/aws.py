@@ -444,7 +444,10 @@ class LocalAws:
         ((sm_id, sm),) = _resources(self.template, "AWS::StepFunctions::StateMachine").items()
         definition = self.resolver.resolve(sm["Properties"]["DefinitionString"])
         sm_arn = self.client("stepfunctions").create_state_machine(
-            name=f"{self.prefix}-{_short(sm_id)}", definition=definition, roleArn=role_arn, type="STANDARD"
+            name=f"{self.prefix}-{_short(sm_id)}",
+            definition=definition,
+            roleArn=role_arn,
+            type=sm["Properties"].get("StateMachineType", "STANDARD"),
         )["stateMachineArn"]
         self.resolver.refs[sm_id] = sm_arn
         functions = {lid: self._with_environment(fn) for lid, fn in functions.items()}

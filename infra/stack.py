@@ -167,7 +167,6 @@ class MoneyGrowStack(cdk.Stack):
             defaults=defaults,
             table=self.data.table,
             state_machine=self.workflow.state_machine,
-            state_machine_name=self.workflow.state_machine_name,
             jwt_secret=jwt_secret,
             cors_origins=config.cors_origins,
             custom_domain=config.custom_domain,

@@ -47,16 +47,37 @@ AGENTS: tuple[AgentSpec, ...] = (
     AgentSpec("smart_money", "SmartMoney", "SmartMoneyAgentFunction", "functions/agents/smart_money"),
 )
 
-FUNCTION_TIMEOUT = cdk.Duration.seconds(30)
-TASK_TIMEOUT = cdk.Duration.seconds(45)  # above the function timeout: Lambda reports its own first
+# Timeouts that add up: three steps run one after another at worst (agents, aggregate, fail), each
+# up to 1 + RETRY_ATTEMPTS tries of TASK_TIMEOUT plus the retry waits (2 s, then 4 s):
+# 3 x (3 x 30 s + 6 s) = 288 s < EXECUTION_TIMEOUT (300 s, also Express's hard limit). Checked by
+# tests/infra/test_stack.py from the synthesized definition.
+FUNCTION_TIMEOUT = cdk.Duration.seconds(28)
+TASK_TIMEOUT = cdk.Duration.seconds(30)  # above the function timeout: Lambda reports its own first
 EXECUTION_TIMEOUT = cdk.Duration.minutes(5)
 RETRY_ATTEMPTS = 2
-RETRY_INTERVAL = cdk.Duration.seconds(1)
+RETRY_INTERVAL = cdk.Duration.seconds(2)
 RETRY_BACKOFF = 2.0
+# Retried: what can pass (Lambda's service and throttling errors, a task timeout, an RPC node or a
+# provider that was down). Anything else is deterministic (bad input, a bug): caught at once.
+TRANSIENT_ERRORS = (
+    "Lambda.ServiceException",
+    "Lambda.AWSLambdaException",
+    "Lambda.SdkClientException",
+    "Lambda.TooManyRequestsException",
+    sfn.Errors.TIMEOUT,
+    "ChainUnavailable",
+    "ProviderUnavailable",
+)
 
 
 class Workflow(Construct):
-    """Agent, aggregate and fail functions plus the STANDARD state machine running them."""
+    """Agent, aggregate and fail functions plus the EXPRESS state machine running them.
+
+    Express, not Standard: an analysis is a short, idempotent run (seconds, never past 5 min), and
+    Standard bills every state transition ($25 per million; ~10 per analysis) where Express bills
+    duration. The analysis record in DynamoDB, not the execution, is the status users read (the
+    aggregate and fail functions write it), so Express's lack of DescribeExecution costs nothing.
+    """
 
     def __init__(
         self,
@@ -144,11 +165,11 @@ class Workflow(Construct):
             state_id,
             lambda_function=fn,
             payload_response_only=True,  # the state's output is the function's return value
-            retry_on_service_exceptions=False,  # our Retry below covers every error
+            retry_on_service_exceptions=False,  # our Retry below names the transient errors
             task_timeout=sfn.Timeout.duration(TASK_TIMEOUT),
         )
         task.add_retry(
-            errors=[sfn.Errors.ALL],
+            errors=list(TRANSIENT_ERRORS),
             max_attempts=RETRY_ATTEMPTS,
             interval=RETRY_INTERVAL,
             backoff_rate=RETRY_BACKOFF,
@@ -194,11 +215,13 @@ class Workflow(Construct):
             self,
             "StateMachine",
             definition_body=sfn.DefinitionBody.from_chainable(self._definition()),
-            state_machine_type=sfn.StateMachineType.STANDARD,
+            state_machine_type=sfn.StateMachineType.EXPRESS,
             timeout=EXECUTION_TIMEOUT,
             tracing_enabled=True,
             state_machine_name=self.state_machine_name,
-            logs=sfn.LogOptions(destination=log_group, level=sfn.LogLevel.ALL, include_execution_data=True),
+            # Every event (Express has no execution history) but no execution data: inputs and
+            # verdicts are users' data, not log lines (the functions log causes with the task id).
+            logs=sfn.LogOptions(destination=log_group, level=sfn.LogLevel.ALL, include_execution_data=False),
         )
         self._acknowledge_state_machine_role(state_machine)
         return state_machine

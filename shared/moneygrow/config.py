@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     table_name: str = "moneygrow-local"
     model_bucket: str = "moneygrow-models-local"
     state_machine_arn: str = ""
+    # An Express state machine has no DescribeExecution: the analysis record is the only status.
+    workflow_express: bool = False
     # JSON object chain name -> list of RPC URLs (first healthy wins). Local default: anvil for all.
     rpc_urls: dict[Chain, list[str]] = Field(
         default_factory=lambda: {c: ["http://127.0.0.1:8545"] for c in Chain}
@@ -65,6 +67,11 @@ class Settings(BaseSettings):
     # Brute force: login/register/refresh per client IP per minute, login/register per account per 15 min.
     rate_limit_auth_ip_per_min: int = 30
     rate_limit_auth_account_per_15min: int = 10
+    # Failed logins per 15 min (successful ones never count; see moneygrow.ratelimit.LoginThrottle):
+    # per account from one IP, per account from browsers it has never logged in from, per device.
+    rate_limit_login_failures_account_ip: int = 5
+    rate_limit_login_failures_account: int = 20
+    rate_limit_login_failures_device: int = 10
 
 
 @lru_cache(maxsize=1)

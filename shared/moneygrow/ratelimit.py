@@ -64,6 +64,9 @@ class Policy:
     per_tier: dict[str, Limit]
     auth_ip: Limit
     auth_account: Limit
+    login_failures_account_ip: Limit = Limit(5, 15 * 60)
+    login_failures_account: Limit = Limit(20, 15 * 60)
+    login_failures_device: Limit = Limit(10, 15 * 60)
     enabled: bool = True
 
     @classmethod
@@ -75,6 +78,9 @@ class Policy:
             },
             auth_ip=Limit(settings.rate_limit_auth_ip_per_min, 60),
             auth_account=Limit(settings.rate_limit_auth_account_per_15min, 15 * 60),
+            login_failures_account_ip=Limit(settings.rate_limit_login_failures_account_ip, 15 * 60),
+            login_failures_account=Limit(settings.rate_limit_login_failures_account, 15 * 60),
+            login_failures_device=Limit(settings.rate_limit_login_failures_device, 15 * 60),
             enabled=settings.rate_limit_enabled,
         )
 
@@ -89,13 +95,31 @@ class RateLimiter:
         self._clock = clock
 
     def hit(self, bucket: str, limit: Limit) -> Decision:
-        now = self._clock()
-        start = int(now // limit.window_s) * limit.window_s
-        reset = start + limit.window_s
+        now, start, reset = self._window(limit)
         if not self.policy.enabled:
             return Decision(True, limit.requests, limit.requests, reset, 0)
         count = self._store.incr_counter(f"{bucket}#{limit.window_s}#{start}", reset + 60)
         allowed = count <= limit.requests
+        return Decision(
+            allowed=allowed,
+            limit=limit.requests,
+            remaining=max(0, limit.requests - count),
+            reset=reset,
+            retry_after=0 if allowed else max(1, math.ceil(reset - now)),
+        )
+
+    def _window(self, limit: Limit) -> tuple[float, int, int]:
+        now = self._clock()
+        start = int(now // limit.window_s) * limit.window_s
+        return now, start, start + limit.window_s
+
+    def peek(self, bucket: str, limit: Limit) -> Decision:
+        """The bucket's state without counting this request (for counters of failures only)."""
+        now, start, reset = self._window(limit)
+        if not self.policy.enabled:
+            return Decision(True, limit.requests, limit.requests, reset, 0)
+        count = self._store.read_counter(f"{bucket}#{limit.window_s}#{start}")
+        allowed = count < limit.requests
         return Decision(
             allowed=allowed,
             limit=limit.requests,
@@ -109,3 +133,43 @@ class RateLimiter:
         if not decision.allowed:
             raise RateLimited(decision, what)
         return decision
+
+
+@dataclass(frozen=True)
+class LoginThrottle:
+    """Slows password guessing without handing an attacker a way to lock the owner out.
+
+    Only failures count, and a blocked bucket blocks only the attempts it counts:
+    * per (account, IP): one source guessing one account stops after a few failures;
+    * per account, for attempts from browsers that never logged in to it: a distributed guess
+      (many IPs) is capped, whoever sends it;
+    * per device, for attempts that carry the device token a successful login handed that browser:
+      the owner's own browsers are counted apart, so the two buckets above, which strangers can
+      fill, never stop them. (A brand-new browser of the owner during a distributed attack waits
+      out the window: the price of capping the attack.)
+    """
+
+    limiter: RateLimiter
+
+    def _buckets(self, email: str, ip: str, device: str | None) -> list[tuple[str, Limit, str]]:
+        policy, account = self.limiter.policy, subject_ref(email)
+        if device:
+            return [(f"lf-dev:{subject_ref(device)}", policy.login_failures_device, "per device")]
+        return [
+            (
+                f"lf-acct-ip:{account}:{subject_ref(ip)}",
+                policy.login_failures_account_ip,
+                "per account and IP",
+            ),
+            (f"lf-acct:{account}", policy.login_failures_account, "per account from new devices"),
+        ]
+
+    def check(self, email: str, ip: str, device: str | None) -> None:
+        for bucket, limit, what in self._buckets(email, ip, device):
+            decision = self.limiter.peek(bucket, limit)
+            if not decision.allowed:
+                raise RateLimited(decision, f"failed logins {what}")
+
+    def failed(self, email: str, ip: str, device: str | None) -> None:
+        for bucket, limit, _ in self._buckets(email, ip, device):
+            self.limiter.hit(bucket, limit)

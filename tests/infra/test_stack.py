@@ -265,7 +265,11 @@ def test_state_machine_shape(synthesized: dict[str, Any]) -> None:
         assert task["Resource"] == f"arn:lambda:{ids[construct_id]}"  # payload_response_only
         assert task["TimeoutSeconds"] > 0
         (retry,) = task["Retry"]
-        assert retry["ErrorEquals"] == ["States.ALL"] and retry["MaxAttempts"] >= 1
+        # only what can pass is retried; a deterministic error (a bug, bad input) is caught at once
+        assert "States.ALL" not in retry["ErrorEquals"] and retry["MaxAttempts"] >= 1
+        assert {"States.Timeout", "Lambda.TooManyRequestsException", "ChainUnavailable"} <= set(
+            retry["ErrorEquals"]
+        )
         assert retry["BackoffRate"] > 1
         (catch,) = task["Catch"]
         assert catch["ErrorEquals"] == ["States.ALL"]
@@ -285,13 +289,36 @@ def test_state_machine_shape(synthesized: dict[str, Any]) -> None:
     assert states[fail_task["Next"]]["Type"] == "Fail"
 
 
-def test_state_machine_logs_and_traces(template: Template) -> None:
+def _worst_case_s(task: dict[str, Any]) -> float:
+    """A task's longest run: every try times out, with the retry waits in between."""
+    (retry,) = task["Retry"]
+    tries = 1 + retry["MaxAttempts"]
+    waits = sum(retry["IntervalSeconds"] * retry["BackoffRate"] ** i for i in range(retry["MaxAttempts"]))
+    return float(tries * task["TimeoutSeconds"] + waits)
+
+
+def test_timeouts_and_retries_add_up_to_less_than_the_execution_timeout(synthesized: dict[str, Any]) -> None:
+    definition = _definition(synthesized)
+    states = definition["States"]
+    agents = max(_worst_case_s(b["States"][b["StartAt"]]) for b in states["RunAgents"]["Branches"])
+    worst = agents + _worst_case_s(states["Aggregate"]) + _worst_case_s(states["FailAnalysis"])
+    assert worst < definition["TimeoutSeconds"] <= 300, worst  # 300 s: Express's hard limit
+    functions = _resources(synthesized, "AWS::Lambda::Function")
+    ids = _function_ids(synthesized)
+    for construct_id in (*AGENTS, "AggregateFunction", "FailAnalysisFunction"):
+        # the function gives up first, so its own error (not a bare States.Timeout) is reported
+        assert functions[ids[construct_id]]["Properties"]["Timeout"] < states["Aggregate"]["TimeoutSeconds"]
+
+
+def test_state_machine_is_express_traced_and_logs_no_execution_data(template: Template) -> None:
+    # Express: billed by duration, not by transition (the cost table in the README); users' inputs
+    # and verdicts never go to CloudWatch.
     template.has_resource_properties(
         "AWS::StepFunctions::StateMachine",
         {
-            "StateMachineType": "STANDARD",
+            "StateMachineType": "EXPRESS",
             "TracingConfiguration": {"Enabled": True},
-            "LoggingConfiguration": Match.object_like({"Level": "ALL"}),
+            "LoggingConfiguration": Match.object_like({"Level": "ALL", "IncludeExecutionData": False}),
         },
     )
 
@@ -698,11 +725,15 @@ def test_agents_cannot_write_the_table(synthesized: dict[str, Any]) -> None:
     )
 
 
-def test_api_role_can_start_and_describe_executions(synthesized: dict[str, Any]) -> None:
+def test_api_role_can_start_executions_and_check_readiness(synthesized: dict[str, Any]) -> None:
     ids = _function_ids(synthesized)
     actions = _actions(_role_statements(synthesized, ids["ApiFunction"]))
-    assert {"states:StartExecution", "states:DescribeExecution", "ssm:GetParameter"} <= actions
+    # /health/ready describes the state machine; executions are never read (Express)
+    assert {"states:StartExecution", "states:DescribeStateMachine", "ssm:GetParameter"} <= actions
+    assert "states:DescribeExecution" not in actions
     assert "dynamodb:PutItem" in actions
+    env = synthesized["Resources"][ids["ApiFunction"]]["Properties"]["Environment"]["Variables"]
+    assert env["MONEYGROW_WORKFLOW_EXPRESS"] == "true"
 
 
 def test_api_role_registers_keys_in_the_tier_plans_only(synthesized: dict[str, Any]) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from moneygrow.services import accounts
 from tests.security.conftest import PASSWORD
 
 
@@ -34,7 +35,9 @@ def _events(out: str) -> list[dict[str, Any]]:
     return [e for e in lines if e.get("audit")]
 
 
-def test_security_events_are_logged_without_secrets(make_stack: Any, logs: io.StringIO) -> None:
+def test_security_events_are_logged_without_secrets(
+    make_stack: Any, logs: io.StringIO, monkeypatch: pytest.MonkeyPatch
+) -> None:
     stack = make_stack(rate_limit_free_per_min=3)
     secrets: list[str] = [PASSWORD, "wrong password 9"]
     with stack.client("192.0.2.77") as client:
@@ -44,12 +47,14 @@ def test_security_events_are_logged_without_secrets(make_stack: Any, logs: io.St
         tokens = client.post("/auth/token", json={"email": email, "password": PASSWORD}).json()
         h = {"Authorization": f"Bearer {tokens['access_token']}"}
         created = client.post("/users/api-keys", json={"name": "audited"}, headers=h).json()
-        rotated = client.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]}).json()
-        client.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]})  # reuse
         client.delete(f"/users/api-keys/{created['key_id']}", headers=h)
         for _ in range(3):
             client.get("/users/me", headers=h)
         client.get("/users/me", headers={"X-API-Key": "mg_" + "0" * 60})
+        rotated = client.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]}).json()
+        client.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]})  # two tabs: grace
+        monkeypatch.setattr(accounts, "REFRESH_GRACE_S", -1)  # later: a reuse, the family is revoked
+        client.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
         secrets += [
             tokens["access_token"],
             tokens["refresh_token"],
@@ -65,6 +70,7 @@ def test_security_events_are_logged_without_secrets(make_stack: Any, logs: io.St
         "login_succeeded",
         "api_key_created",
         "refresh_rotated",
+        "refresh_grace",
         "refresh_reuse_detected",
         "api_key_revoked",
         "rate_limited",

@@ -200,16 +200,27 @@ def test_refresh_family_rotates_once_per_token_and_revokes(store: Store) -> None
     assert store.get_refresh_family("f1") == fam
     assert store.get_refresh_family("nope") is None
     later = T0 + timedelta(days=8)
-    assert store.rotate_refresh_family("f1", "j1", "j2", later) is True
-    assert store.rotate_refresh_family("f1", "j1", "j3", later) is False  # j1 was used already
+    assert store.rotate_refresh_family("f1", "j1", "j2", later, 1_700_000_000) is True
+    assert store.rotate_refresh_family("f1", "j1", "j3", later, 1_700_000_001) is False  # j1 was spent
     got = store.get_refresh_family("f1")
     assert got is not None and got.current_jti == "j2" and got.expires_at == later and not got.revoked
-    assert store.rotate_refresh_family("missing", "j1", "j2", later) is False
+    assert got.previous_jti == "j1" and got.current_issued_at == 1_700_000_000
+    assert store.rotate_refresh_family("missing", "j1", "j2", later, 0) is False
     store.revoke_refresh_family("f1")
     store.revoke_refresh_family("missing")  # no error
     revoked = store.get_refresh_family("f1")
     assert revoked is not None and revoked.revoked
-    assert store.rotate_refresh_family("f1", "j2", "j4", later) is False  # a revoked family is dead
+    assert store.rotate_refresh_family("f1", "j2", "j4", later, 0) is False  # a revoked family is dead
+
+
+def test_read_counter_sees_counts_without_counting(store: Store) -> None:
+    future = int(datetime.now(UTC).timestamp()) + 600
+    assert store.read_counter("k") == 0
+    store.incr_counter("k", future)
+    store.incr_counter("k", future)
+    assert store.read_counter("k") == store.read_counter("k") == 2
+    store.incr_counter("old", int(datetime.now(UTC).timestamp()) - 1)
+    assert store.read_counter("old") == 0  # expired: TTL deletion is lazy
 
 
 def test_counters_are_atomic_and_independent(store: Store) -> None:

@@ -7,7 +7,10 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import timedelta
+from typing import Any
+from unittest.mock import patch
 
 import pytest
 from moto import mock_aws
@@ -29,12 +32,30 @@ def store(request: pytest.FixtureRequest) -> Iterator[Store]:
     if request.param == "memory":
         yield MemoryStore()
         return
-    with mock_aws():
+    with serialised_requests(), mock_aws():
         from moneygrow.store.dynamo import DynamoStore, Item
 
         dynamo = DynamoStore("submission-test", "us-east-1")
         Item.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
         yield dynamo
+
+
+@contextmanager
+def serialised_requests() -> Iterator[None]:
+    """One request at a time through moto, as DynamoDB applies each request atomically: moto's
+    backend is not thread-safe inside a request (it has raised "dictionary changed size during
+    iteration"). Requests still interleave freely, which is the race under test."""
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    lock = threading.Lock()
+    original = BotocoreStubber.__call__
+
+    def locked(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with lock:
+            return original(self, *args, **kwargs)
+
+    with patch.object(BotocoreStubber, "__call__", locked):
+        yield
 
 
 class SlowWorkflow(RecordingWorkflow):
@@ -89,3 +110,20 @@ def test_a_failed_start_stores_no_internals(store: Store) -> None:
     stored = store.get_analysis(refused.value.details["task_id"])
     assert stored is not None and stored.status == AnalysisStatus.FAILED
     assert "123456789012" not in str(stored.error) and "arn:" not in str(stored.error)
+
+
+def test_without_execution_status_a_record_running_past_the_deadline_fails(store: Store) -> None:
+    # Express executions cannot be described: the record's age is the only evidence of death.
+    from moneygrow.services.analyses import EXECUTION_DEADLINE
+
+    workflow = RecordingWorkflow()
+    analysis, _ = submit_analysis(store, workflow, "u1", TOKEN, Chain.ETHEREUM)
+    workflow.states[analysis.task_id] = ExecutionState.UNKNOWN
+    store.update_analysis(analysis.task_id, updated_at=analysis.updated_at - RECONCILE_AFTER * 2)
+    assert get_analysis(store, workflow, "u1", analysis.task_id).status == AnalysisStatus.RUNNING  # may run
+    store.update_analysis(analysis.task_id, updated_at=analysis.updated_at - EXECUTION_DEADLINE * 2)
+    dead = get_analysis(store, workflow, "u1", analysis.task_id)
+    assert dead.status == AnalysisStatus.FAILED and dead.error is not None
+    assert dead.error["code"] == "workflow_timed_out"
+    again, new = submit_analysis(store, workflow, "u1", TOKEN, Chain.ETHEREUM)
+    assert new and again.task_id != analysis.task_id  # the token was released

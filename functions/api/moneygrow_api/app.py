@@ -26,7 +26,7 @@ def deps_from_settings(settings: Settings) -> ApiDeps:
     from moneygrow.store.factory import store_from_settings
 
     store = store_from_settings(settings)
-    workflow = StepFunctionsWorkflow(settings.state_machine_arn)
+    workflow = StepFunctionsWorkflow(settings.state_machine_arn, express=settings.workflow_express)
     readers = chain_reader_factory(settings)
 
     def chain_probe() -> None:

@@ -88,8 +88,9 @@ def auth_ip_limit(request: Request, deps: Deps) -> None:
 
 
 def account_limit(request: Request, deps: ApiDeps, email: str) -> None:
-    """Login and register: per target account, whoever asks (slow password guessing from many IPs)."""
-    bucket = f"acct:{subject_ref(accounts.normalise_email(email))}"
+    """Register: per target account, whoever asks. (Logins are throttled on failures only, by
+    moneygrow.ratelimit.LoginThrottle, so that strangers cannot lock an owner out.)"""
+    bucket = f"reg:{subject_ref(accounts.normalise_email(email))}"
     limit(request, deps, bucket, deps.rate.policy.auth_account, "per account")
 
 

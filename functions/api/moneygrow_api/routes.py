@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from moneygrow.auth.tokens import TokenPair
+from moneygrow.ratelimit import LoginThrottle
 from moneygrow.services import accounts, analyses
 from moneygrow_api.deps import Analyzer, Deps, Reader, Session, account_limit, auth_ip_limit, client_ip
 from moneygrow_api.errors import error_response
@@ -97,19 +98,28 @@ def register(body: RegisterRequest, request: Request, deps: Deps) -> RegisterRes
     return RegisterResponse()
 
 
-def _tokens(pair: TokenPair) -> TokenResponse:
+def _tokens(pair: TokenPair, device_token: str | None = None) -> TokenResponse:
     return TokenResponse(
         access_token=pair.access_token,
         refresh_token=pair.refresh_token,
         token_type=pair.token_type,
         expires_in=pair.expires_in,
+        device_token=device_token,
     )
 
 
 @router.post("/auth/token", tags=["auth"], responses=_errors(401, *_BODY), dependencies=[AuthIpLimited])
 def token(body: TokenRequest, request: Request, deps: Deps) -> TokenResponse:
-    account_limit(request, deps, body.email)
-    return _tokens(accounts.login(deps.store, deps.issuer, body.email, body.password, ip=client_ip(request)))
+    done = accounts.login(
+        deps.store,
+        deps.issuer,
+        body.email,
+        body.password,
+        ip=client_ip(request),
+        throttle=LoginThrottle(deps.rate),
+        device_token=body.device_token,
+    )
+    return _tokens(done.tokens, done.device_token)
 
 
 @router.post("/auth/refresh", tags=["auth"], responses=_errors(401, *_BODY), dependencies=[AuthIpLimited])

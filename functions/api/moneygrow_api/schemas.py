@@ -37,6 +37,12 @@ class RegisterResponse(BaseModel):
 class TokenRequest(Strict):
     email: str = Field(min_length=1, max_length=254)
     password: str = Field(min_length=1, max_length=128)
+    device_token: str | None = Field(
+        default=None,
+        max_length=4096,
+        description="The device_token an earlier login from this browser returned: its failed "
+        "attempts are then counted apart from strangers', so they cannot lock you out",
+    )
 
 
 class RefreshRequest(Strict):
@@ -48,6 +54,9 @@ class TokenResponse(BaseModel):
     refresh_token: str
     token_type: str
     expires_in: int
+    device_token: str | None = Field(
+        default=None, description="Login only: keep it and send it with later logins from this browser"
+    )
 
 
 class UserResponse(BaseModel):

@@ -8,6 +8,8 @@ against a dummy hash when there is no account, so timing tells nothing either.
 
 from __future__ import annotations
 
+import hmac
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,12 +22,15 @@ from moneygrow.auth.tokens import TokenIssuer, TokenPair
 from moneygrow.errors import Conflict, NotFound, ServiceUnavailable, Unauthorized, ValidationFailed
 from moneygrow.models import utcnow
 from moneygrow.observability import logger
+from moneygrow.ratelimit import LoginThrottle
 from moneygrow.store.base import EmailTaken, Page, Store
 from moneygrow.store.records import ApiKey, RefreshFamily, User
 
 SCOPES = ("read", "analyze")
 MAX_KEYS_PER_USER = 25
 _REJECTED = "token is not valid"  # the one message for every refused token
+# A refresh token rotated out less than this long ago still gets the current one (two tabs).
+REFRESH_GRACE_S = 20
 
 
 @dataclass(frozen=True)
@@ -61,12 +66,34 @@ def register(store: Store, email: str, password: str, ip: str | None = None) -> 
     audit("register", user_id=user.user_id, email_ref=ref(email), ip_ref=ref(ip))
 
 
-def login(store: Store, issuer: TokenIssuer, email: str, password: str, ip: str | None = None) -> TokenPair:
+@dataclass(frozen=True)
+class Login:
+    tokens: TokenPair
+    device_token: str  # keep it: later logins from this browser are throttled apart from strangers'
+
+
+def login(
+    store: Store,
+    issuer: TokenIssuer,
+    email: str,
+    password: str,
+    ip: str | None = None,
+    *,
+    throttle: LoginThrottle | None = None,
+    device_token: str | None = None,
+) -> Login:
     email = normalise_email(email)
     user = store.get_user_by_email(email)
+    device = issuer.device_id(device_token, user.user_id) if user else None
+    if throttle is not None:
+        throttle.check(email, ip or "", device)
     # Always verify (against a dummy hash when there is no user) so timing tells nothing.
     if not verify_password(user.password_hash if user else None, password) or user is None:
-        audit("login_failed", outcome="failure", email_ref=ref(email), ip_ref=ref(ip))
+        if throttle is not None:
+            throttle.failed(email, ip or "", device)
+        audit(
+            "login_failed", outcome="failure", email_ref=ref(email), ip_ref=ref(ip), known_device=bool(device)
+        )
         raise Unauthorized("invalid email or password")
     pair = issuer.issue(user.user_id)
     store.put_refresh_family(
@@ -74,12 +101,13 @@ def login(store: Store, issuer: TokenIssuer, email: str, password: str, ip: str 
             family_id=pair.family_id,
             user_id=user.user_id,
             current_jti=pair.refresh_jti,
+            current_issued_at=pair.refresh_issued_at,
             created_at=utcnow(),
             expires_at=datetime.fromtimestamp(pair.refresh_expires_at, UTC),
         )
     )
     audit("login_succeeded", user_id=user.user_id, family_id=pair.family_id, ip_ref=ref(ip))
-    return pair
+    return Login(pair, device_token if device and device_token else issuer.issue_device(user.user_id))
 
 
 def refresh(store: Store, issuer: TokenIssuer, refresh_token: str, ip: str | None = None) -> TokenPair:
@@ -95,9 +123,24 @@ def refresh(store: Store, issuer: TokenIssuer, refresh_token: str, ip: str | Non
         raise Unauthorized(_REJECTED)
     if store.get_user(claims.user_id) is None:
         raise Unauthorized(_REJECTED)
+    if _concurrent_refresh(family, claims.jti):
+        # Two tabs refreshed with the same token at once: the later one gets the refresh token the
+        # earlier one was just given (re-created, not new), so both stay logged in.
+        audit("refresh_grace", user_id=claims.user_id, family_id=family.family_id, ip_ref=ref(ip))
+        return issuer.issue(
+            claims.user_id, family.family_id, refresh=(family.current_jti, family.current_issued_at)
+        )
     pair = issuer.issue(claims.user_id, family_id=family.family_id)
     expires = datetime.fromtimestamp(pair.refresh_expires_at, UTC)
-    if not store.rotate_refresh_family(family.family_id, claims.jti, pair.refresh_jti, expires):
+    rotated = store.rotate_refresh_family(
+        family.family_id, claims.jti, pair.refresh_jti, expires, pair.refresh_issued_at
+    )
+    if not rotated:
+        latest = store.get_refresh_family(family.family_id)  # lost a race to a concurrent refresh?
+        if latest is not None and not latest.revoked and _concurrent_refresh(latest, claims.jti):
+            return issuer.issue(
+                claims.user_id, latest.family_id, refresh=(latest.current_jti, latest.current_issued_at)
+            )
         store.revoke_refresh_family(family.family_id)
         audit(
             "refresh_reuse_detected",
@@ -111,8 +154,17 @@ def refresh(store: Store, issuer: TokenIssuer, refresh_token: str, ip: str | Non
     return pair
 
 
+def _concurrent_refresh(family: RefreshFamily, jti: str) -> bool:
+    """The presented token is the one rotated out a moment ago (within REFRESH_GRACE_S)."""
+    return (
+        bool(family.previous_jti)
+        and hmac.compare_digest(family.previous_jti.encode(), jti.encode())
+        and 0 <= time.time() - family.current_issued_at <= REFRESH_GRACE_S
+    )
+
+
 def logout(store: Store, issuer: TokenIssuer, refresh_token: str, ip: str | None = None) -> None:
-    """Revoke the refresh family of this token (its access tokens lapse within their short TTL)."""
+    """Revoke the refresh family of this token: its access tokens are refused from now on too."""
     claims = issuer.verify_refresh(refresh_token)
     family = store.get_refresh_family(claims.family_id)
     if family is None or family.user_id != claims.user_id:
@@ -122,7 +174,12 @@ def logout(store: Store, issuer: TokenIssuer, refresh_token: str, ip: str | None
 
 
 def user_from_access_token(store: Store, issuer: TokenIssuer, token: str) -> User:
-    user = store.get_user(issuer.verify(token, "access"))
+    claims = issuer.verify_access(token)
+    # One read more per request buys logout that takes effect at once, not when the token lapses.
+    family = store.get_refresh_family(claims.family_id) if claims.family_id else None
+    if family is None or family.revoked or family.user_id != claims.user_id:
+        raise Unauthorized(_REJECTED)
+    user = store.get_user(claims.user_id)
     if user is None:
         raise Unauthorized(_REJECTED)
     return user

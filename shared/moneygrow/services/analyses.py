@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 import uuid
 from collections.abc import Callable
@@ -20,9 +21,12 @@ from moneygrow.workflow import ExecutionState, Workflow
 # How long a running analysis blocks a duplicate submission (the state machine times out sooner).
 ACTIVE_TASK_TTL_S = 15 * 60
 # Concurrent submissions of one token: the loser of a transaction conflict looks again this often.
-CREATE_ATTEMPTS = 5
+CREATE_ATTEMPTS = 10
 # A RUNNING analysis older than this is checked against its execution (it may have died).
 RECONCILE_AFTER = timedelta(seconds=60)
+# No execution runs longer (the state machine's timeout, 5 min, plus a margin): a record still
+# RUNNING after this is dead even when the workflow cannot say so (Express).
+EXECUTION_DEADLINE = timedelta(minutes=6)
 
 
 def normalise_address(address: str) -> str:
@@ -109,7 +113,8 @@ def submit_analysis(
                 return existing, False
             if running.task_id:  # a lock without its record (written before locks were atomic)
                 store.release_active_task(user_id, chain, address, running.task_id)
-            time.sleep(0.02 * (attempt + 1))  # a concurrent submission is mid-transaction
+            # A concurrent submission is mid-transaction: look again shortly (jittered, ~2 s at most).
+            time.sleep(min(0.05 * (attempt + 1), 0.3) * (0.5 + random.random()))  # noqa: S311  # nosec B311
     else:
         raise Conflict(
             "an analysis of this token is being started by another request: retry in a moment",
@@ -157,17 +162,24 @@ def get_analysis(store: Store, workflow: Workflow, user_id: str, task_id: str) -
 
 def reconcile(store: Store, workflow: Workflow, analysis: Analysis) -> Analysis:
     """A PENDING or RUNNING record whose execution is not doing its work: an execution that ended
-    without writing a result (e.g. killed) fails the record; a submission whose execution never
-    started (the API died between the write and the start) is started now, under the same task id,
-    so that no accepted submission is lost."""
+    without writing a result (e.g. killed), or a record RUNNING past EXECUTION_DEADLINE, fails; a
+    submission whose execution never started (the API died between the write and the start) is
+    started now, under the same task id, so that no accepted submission is lost."""
     state = workflow.state(analysis.task_id)
-    if state == ExecutionState.NOT_STARTED:
+    pending = analysis.status == AnalysisStatus.PENDING
+    if pending and state in (ExecutionState.NOT_STARTED, ExecutionState.UNKNOWN):
         try:
             workflow.start(_task(analysis))
         except Exception:
             logger.exception("could not restart the workflow", extra={"task_id": analysis.task_id})
             return analysis  # still PENDING: the next read tries again
         return store.update_analysis(analysis.task_id, status=AnalysisStatus.RUNNING)
+    if (
+        state == ExecutionState.UNKNOWN
+        and not pending
+        and utcnow() - analysis.updated_at > EXECUTION_DEADLINE
+    ):
+        state = ExecutionState.TIMED_OUT  # past any execution's lifetime without a result
     if state in (ExecutionState.FAILED, ExecutionState.TIMED_OUT, ExecutionState.ABORTED):
         store.release_active_task(analysis.user_id, analysis.chain, analysis.token_address, analysis.task_id)
         return store.update_analysis(

@@ -52,12 +52,14 @@ class Store(Protocol):
     def put_refresh_family(self, family: RefreshFamily) -> None: ...
     def get_refresh_family(self, family_id: str) -> RefreshFamily | None: ...
     def rotate_refresh_family(
-        self, family_id: str, expected_jti: str, new_jti: str, expires_at: datetime
-    ) -> bool: ...  # atomically: only when current_jti == expected_jti and not revoked
+        self, family_id: str, expected_jti: str, new_jti: str, expires_at: datetime, issued_at: int
+    ) -> bool: ...  # atomically: only when current_jti == expected_jti and not revoked; the
+    # expected jti becomes previous_jti and issued_at the current_issued_at
     def revoke_refresh_family(self, family_id: str) -> None: ...
 
     # rate limiting
     def incr_counter(self, key: str, expires_at: int) -> int: ...  # atomic +1, returns the new count;
+    def read_counter(self, key: str) -> int: ...  # the count without counting (0 when absent/expired)
 
     # the counter disappears after expires_at (epoch seconds)
 

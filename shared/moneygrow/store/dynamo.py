@@ -95,6 +95,8 @@ class RefreshFamilyItem(Item, discriminator="refresh"):
     family_id = UnicodeAttribute()
     user_id = UnicodeAttribute()
     current_jti = UnicodeAttribute()
+    previous_jti = UnicodeAttribute(null=True)
+    current_issued_at = NumberAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     valid_until = UTCDateTimeAttribute()
     revoked = BooleanAttribute(default=False)
@@ -213,6 +215,8 @@ def _to_family(item: RefreshFamilyItem) -> RefreshFamily:
         created_at=item.created_at,
         expires_at=item.valid_until,
         revoked=bool(item.revoked),
+        previous_jti=item.previous_jti or "",
+        current_issued_at=int(item.current_issued_at or 0),
     )
 
 
@@ -328,6 +332,8 @@ class DynamoStore:
             family_id=family.family_id,
             user_id=family.user_id,
             current_jti=family.current_jti,
+            previous_jti=family.previous_jti or None,
+            current_issued_at=family.current_issued_at or None,
             created_at=family.created_at,
             valid_until=family.expires_at,
             revoked=family.revoked,
@@ -342,13 +348,15 @@ class DynamoStore:
         return _to_family(item) if isinstance(item, RefreshFamilyItem) else None
 
     def rotate_refresh_family(
-        self, family_id: str, expected_jti: str, new_jti: str, expires_at: datetime
+        self, family_id: str, expected_jti: str, new_jti: str, expires_at: datetime, issued_at: int
     ) -> bool:
         item = RefreshFamilyItem(pk=f"REFRESH#{family_id}", sk="FAMILY")
         try:
             item.update(
                 actions=[
                     RefreshFamilyItem.current_jti.set(new_jti),
+                    RefreshFamilyItem.previous_jti.set(expected_jti),
+                    RefreshFamilyItem.current_issued_at.set(issued_at),
                     RefreshFamilyItem.valid_until.set(expires_at),
                     RefreshFamilyItem.expires_at.set(int(expires_at.timestamp()) + _FAMILY_TTL_GRACE_S),
                 ],
@@ -371,6 +379,14 @@ class DynamoStore:
         except UpdateError as exc:
             if exc.cause_response_code != "ConditionalCheckFailedException":
                 raise
+
+    def read_counter(self, key: str) -> int:
+        try:
+            item = CounterItem.get(f"RATE#{key}", "COUNTER", consistent_read=True)
+        except DoesNotExist:
+            return 0
+        expired = int(item.expires_at or 0) <= int(datetime.now(UTC).timestamp())
+        return 0 if expired else int(item.hits or 0)  # TTL deletion is lazy
 
     # rate limiting: one atomic ADD per request (no read-modify-write), old windows expire by TTL
     def incr_counter(self, key: str, expires_at: int) -> int:
@@ -410,6 +426,13 @@ class DynamoStore:
             except DoesNotExist:
                 raise ActiveTaskExists("") from exc
             raise ActiveTaskExists(current.task_id) from exc
+        # Read the lock back: DynamoDB serialises transactions, but moto (the local stack and the
+        # tests) does not, and there the last of two racing writers holds the lock. The loser takes
+        # back its record, never returned to anyone, and reports the winner: one execution either way.
+        holder = ActiveTaskItem.get(lock.pk, lock.sk, consistent_read=True).task_id
+        if holder != analysis.task_id:
+            AnalysisItem(pk=f"ANALYSIS#{analysis.task_id}", sk="ANALYSIS").delete()
+            raise ActiveTaskExists(holder)
 
     def release_active_task(self, user_id: str, chain: Chain, token_address: str, task_id: str) -> None:
         lock = ActiveTaskItem(pk=_user_pk(user_id), sk=_active_sk(chain, token_address))

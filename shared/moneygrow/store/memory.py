@@ -93,7 +93,7 @@ class MemoryStore:
         return family.model_copy() if family else None
 
     def rotate_refresh_family(
-        self, family_id: str, expected_jti: str, new_jti: str, expires_at: datetime
+        self, family_id: str, expected_jti: str, new_jti: str, expires_at: datetime, issued_at: int
     ) -> bool:
         with self._lock:
             family = self.families.get(family_id)
@@ -104,7 +104,12 @@ class MemoryStore:
             ):
                 return False
             self.families[family_id] = family.model_copy(
-                update={"current_jti": new_jti, "expires_at": expires_at}
+                update={
+                    "current_jti": new_jti,
+                    "expires_at": expires_at,
+                    "previous_jti": expected_jti,
+                    "current_issued_at": issued_at,
+                }
             )
             return True
 
@@ -113,6 +118,11 @@ class MemoryStore:
             family = self.families.get(family_id)
             if family:
                 self.families[family_id] = family.model_copy(update={"revoked": True})
+
+    def read_counter(self, key: str) -> int:
+        with self._lock:
+            count, expires_at = self.counters.get(key, (0, 0))
+            return count if expires_at > time.time() else 0
 
     def incr_counter(self, key: str, expires_at: int) -> int:
         with self._lock:

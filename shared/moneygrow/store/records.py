@@ -43,6 +43,10 @@ class RefreshFamily(BaseModel):
     created_at: datetime
     expires_at: datetime
     revoked: bool = False
+    # The token current_jti replaced, and when current_jti was issued: a concurrent refresh with
+    # the previous token within the grace period gets the current one instead of a revocation.
+    previous_jti: str = ""
+    current_issued_at: int = 0
 
 
 class Analysis(BaseModel):
