@@ -5,9 +5,9 @@ RUN := $(UV) run --frozen
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONPATH := $(CURDIR)/shared:$(CURDIR)/functions/api:$(CURDIR)
 
-.PHONY: install lint test test-unit dev synth bench clean sam-template sam-local sam-invoke audit
+.PHONY: install lint test test-unit dev synth bench clean sam-template sam-local sam-invoke audit api-types
 
-install: .venv/.installed contracts/node_modules/.installed
+install: .venv/.installed contracts/node_modules/.installed frontend/dist/index.html
 
 .venv/.installed: pyproject.toml uv.lock
 	@command -v $(UV) >/dev/null || python3 -m pip install --quiet uv
@@ -18,11 +18,27 @@ contracts/node_modules/.installed: contracts/package.json contracts/package-lock
 	npm ci --prefix contracts --no-audit --no-fund
 	@touch $@
 
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	npm ci --prefix frontend --no-audit --no-fund
+	@touch $@
+
+# The web app's production build (frontend/dist): `make dev` serves it, the frontend stack deploys it.
+FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
+	frontend/index.html frontend/vite.config.ts frontend/tsconfig.json
+frontend/dist/index.html: frontend/node_modules/.installed $(FRONTEND_SOURCES)
+	npm run build --prefix frontend
+
+# The web app's API types from the API's OpenAPI document (tests/web fails when they drift).
+api-types: install
+	$(RUN) python scripts/openapi.py frontend/openapi.json
+	npm run api-types --prefix frontend
+
 lint: install
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) mypy
 	$(RUN) bandit -q -c pyproject.toml -r shared functions devstack infra ml
+	npm run lint --prefix frontend
 
 # Known vulnerabilities in the locked dependencies (uv audit, OSV). It needs api.osv.dev: where that
 # cannot be reached (this offline workplace) it says so and passes; a finding always fails.
@@ -32,7 +48,8 @@ audit: install
 	  echo "audit: skipped, the vulnerability service (api.osv.dev) is unreachable or this uv has no audit"; exit 0; fi; \
 	exit $$rc
 
-# All tests: unit, integration (moto + local chain + workflow), infra (CDK synth), e2e (the dev stack).
+# All tests: unit, integration (moto + local chain + workflow), infra (CDK synth), web (Vitest, API
+# types), e2e (the dev stack over HTTP and in a headless Chromium).
 test: install
 	$(RUN) pytest
 

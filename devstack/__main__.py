@@ -1,13 +1,15 @@
 """`make dev`: the whole product on this machine, with embedded defaults.
 
-    uv run python -m devstack [--api-port 8000] [--moto-port 5000] [--anvil-port 8545]
+    uv run python -m devstack [--api-port 8000] [--web-port 8080] [--moto-port 5000] [--anvil-port 8545]
 
 1. anvil (local EVM chain) with the demo tokens and the tracked smart-money wallets;
 2. moto server (DynamoDB, S3, Step Functions, Lambda, ...) provisioned from the CDK-synthesized
    template, its state machine running the real Lambda handlers in this process;
 3. the ML model (trained from the labelled data directory when present, cached in .local/models)
    uploaded to the model bucket;
-4. the API (uvicorn) on 127.0.0.1, with a ready-to-paste curl example. Ctrl-C stops everything.
+4. the API (uvicorn) on 127.0.0.1, with a ready-to-paste curl example;
+5. the web app (frontend/dist, built by `make install`) on 127.0.0.1:8080 (devstack/web.py).
+Ctrl-C stops everything.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any
 
 from devstack.aws import LocalAws, load_template, server_url, start_server, synth
 from devstack.chain import start_anvil, write_smart_money_wallets
+from devstack.market import fill_registry, play_market
 from devstack.zoo import deploy_world
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,28 +49,56 @@ def _data_dir() -> Path | None:
     return path if (path / "token_bytecode" / "labels.csv").exists() else None
 
 
+def _fill_registry(market: dict[str, Any]) -> str:
+    """The registry as in the cloud: labels seeded, the market's tokens scored by the job."""
+    from moneygrow.chain.reader import chain_reader_factory
+    from moneygrow.config import Settings
+    from moneygrow.store.wallets_dynamo import DynamoWalletRegistry
+
+    settings = Settings()  # not get_settings(): the API reads (and caches) them once the env is complete
+    registry = DynamoWalletRegistry(settings.table_name, settings.aws_region)
+    data = os.environ.get("MONEYGROW_DATA_DIR") or str(ROOT.parent / "shared" / "data")
+    data_dir = data if Path(data).is_dir() else None
+    return fill_registry(market, registry, chain_reader_factory(settings), data_dir)
+
+
 def _publish_model(bucket: str) -> str:
-    """Train the bytecode model once (cached) and upload it to the local model bucket."""
+    """Train the liquidity and bytecode models once (cached, retrained when the cache is refused:
+    other library versions, no manifest) and upload them with their manifests to the model bucket."""
+    from moneygrow.ml import liquidity_model
+    from moneygrow.ml.artifact import ModelRefused
     from moneygrow.ml.model_store import LocalDirModelStore, store_for_location
     from moneygrow.ml.training import MODEL_NAME, load_token_bytecode, train_bundle
 
+    trainers = {
+        liquidity_model.MODEL_NAME: lambda d: liquidity_model.train_bundle(liquidity_model.load_liquidity(d)),
+        MODEL_NAME: lambda d: train_bundle(load_token_bytecode(d)),
+    }
     cache = LocalDirModelStore(MODEL_CACHE)
-    bundle = cache.load(MODEL_NAME)
-    if bundle is None:
-        data = _data_dir()
-        if data is None:
-            return "no labelled data directory (MONEYGROW_DATA_DIR): the ML agent will report DEGRADED"
-        print(f"training the ML model from {data} (once; cached in {MODEL_CACHE}) ...", flush=True)
-        bundle = train_bundle(load_token_bytecode(data))
-        cache.save(MODEL_NAME, bundle)
-    store_for_location(f"s3://{bucket}").save(MODEL_NAME, bundle)
-    return f"model {bundle['version']} published to s3://{bucket}"
+    notes = []
+    for name, train in trainers.items():
+        try:
+            bundle = cache.load(name)
+        except ModelRefused:
+            bundle = None
+        if bundle is None or "kind" not in bundle:  # no "kind": cached by an older training code
+            data = _data_dir()
+            if data is None:
+                return "no labelled data directory (MONEYGROW_DATA_DIR): the ML agent will report DEGRADED"
+            print(f"training {name} from {data} (once; cached in {MODEL_CACHE}) ...", flush=True)
+            bundle = train(data)
+            cache.save(name, bundle)
+        store_for_location(f"s3://{bucket}").save(name, bundle)
+        notes.append(f"{name} {bundle['version']}")
+    return f"models {', '.join(notes)} published to s3://{bucket}"
 
 
-def _banner(api: str, world: dict[str, Any], model_note: str) -> str:
+def _banner(api: str, world: dict[str, Any], model_note: str, web: str | None = None) -> str:
     zoo = "\n".join(f"               {name:20} {address}" for name, address in world.get("zoo", {}).items())
+    app = web or "not built: run `make install` (npm run build --prefix frontend), then restart"
     return f"""
 MoneyGrow is running locally.
+  web app      {app}
   API          {api}   (OpenAPI UI: {api}/docs)
   chain        {world["rpc_url"]} (anvil, chain id {world["chain_id"]})
   demo tokens  DemoToken {world["DemoToken"]}   (honest; pool {world.get("DemoTokenPair", "-")}, LP burnt)
@@ -95,7 +126,8 @@ def local_stack(args: argparse.Namespace) -> Iterator[tuple[dict[str, Any], str]
     state = Path(args.state_dir).resolve()
     state.mkdir(parents=True, exist_ok=True)
     with start_anvil(args.anvil_port) as anvil:
-        world = deploy_world(anvil.url, state / "chain.json")
+        market = play_market(anvil.url)  # before the zoo (see devstack.market)
+        world = deploy_world(anvil.url, state / "chain.json") | {"market": market}
         wallets = state / "smart_money.csv"
         write_smart_money_wallets(anvil.url, wallets)
         template = load_template(synth(ROOT / "cdk.out"))
@@ -116,6 +148,7 @@ def local_stack(args: argparse.Namespace) -> Iterator[tuple[dict[str, Any], str]
             with LocalAws(template, endpoint_url=endpoint) as aws:
                 resources = aws.provision()
                 os.environ.update(resources.env())
+                print("wallet registry:", _fill_registry(market), flush=True)
                 yield world, _publish_model(resources.bucket_name)
         finally:
             server.stop()
@@ -126,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--api-port", type=int, default=8000)
+    parser.add_argument("--web-port", type=int, default=8080, help="the web app; 0: do not serve it")
     parser.add_argument("--moto-port", type=int, default=5000)
     parser.add_argument("--anvil-port", type=int, default=8545)
     parser.add_argument("--state-dir", default=str(ROOT / ".local"), help="chain addresses, wallets, secret")
@@ -135,12 +169,22 @@ def main(argv: list[str] | None = None) -> int:
     import uvicorn
 
     with local_stack(args) as (world, model_note):
-        from moneygrow_api import create_app  # settings are read now, after the env is complete
+        from devstack.web import start_web
 
         api = f"http://127.0.0.1:{args.api_port}"
+        web = start_web(args.web_port, api) if args.web_port else None
+        if web:  # the web app calls the API from its own origin (both spellings of the host)
+            origins = [
+                os.environ.get("MONEYGROW_CORS_ORIGINS", ""),
+                web,
+                web.replace("127.0.0.1", "localhost"),
+            ]
+            os.environ["MONEYGROW_CORS_ORIGINS"] = ",".join(o for o in origins if o)
+        from moneygrow_api import create_app  # settings are read now, after the env is complete
+
         config = uvicorn.Config(create_app(), host="127.0.0.1", port=args.api_port, log_level="warning")
         server: Any = uvicorn.Server(config)
-        print(_banner(api, world, model_note), flush=True)
+        print(_banner(api, world, model_note, web), flush=True)
         server.run()
     return 0
 

@@ -27,6 +27,7 @@ class DevStack:
     moto_port: int
     anvil_port: int
     state: Path
+    web: str = ""  # the web app's URL (frontend/dist)
 
     @property
     def chain(self) -> dict[str, Any]:
@@ -46,7 +47,7 @@ def dev_stack(
     import httpx
 
     state.mkdir(parents=True, exist_ok=True)
-    api_port, moto_port, anvil_port = free_port(), free_port(), free_port()
+    api_port, moto_port, anvil_port, web_port = free_port(), free_port(), free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MONEYGROW_", "AWS_ENDPOINT"))}
     module = (
         ["-m", "devstack.samlocal", "devstack", "--lambda-endpoint", lambda_endpoint]
@@ -60,6 +61,8 @@ def dev_stack(
             *module,
             "--api-port",
             str(api_port),
+            "--web-port",
+            str(web_port),
             "--moto-port",
             str(moto_port),
             "--anvil-port",
@@ -74,7 +77,9 @@ def dev_stack(
         start_new_session=True,
     )
     logfile.close()
-    stack = DevStack(proc, f"http://127.0.0.1:{api_port}", moto_port, anvil_port, state)
+    stack = DevStack(
+        proc, f"http://127.0.0.1:{api_port}", moto_port, anvil_port, state, f"http://127.0.0.1:{web_port}"
+    )
 
     def ready() -> bool:
         with contextlib.suppress(httpx.HTTPError):

@@ -17,6 +17,9 @@ if sys.path and Path(sys.path[0]).resolve() == ROOT / "infra":
     sys.path[0] = str(ROOT)
 elif str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+# The domain package's import-free constants (moneygrow.metering) are shared with the CDK app.
+if str(ROOT / "shared") not in sys.path:
+    sys.path.append(str(ROOT / "shared"))
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 import aws_cdk as cdk  # noqa: E402
@@ -27,22 +30,30 @@ from infra.stack import FrontendStack, MoneyGrowStack, StageConfig  # noqa: E402
 
 def build_app(outdir: str = "cdk.out", context: dict[str, object] | None = None) -> cdk.App:
     """Build the app (used by tests too); synthesis happens on app.synth()."""
-    app = cdk.App(outdir=outdir, context=context)
+    # The frontend stack reads the API's URL from the main stack: a strong (exported) reference, said
+    # explicitly so CDK does not warn about its default.
+    app = cdk.App(
+        outdir=outdir, context={"@aws-cdk/core:defaultCrossStackReferences": "strong", **(context or {})}
+    )
     config = StageConfig.from_context(app)
     env = cdk.Environment(
         account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=os.environ.get("CDK_DEFAULT_REGION")
     )
-    MoneyGrowStack(
+    main = MoneyGrowStack(
         app,
         config.stack_name,
         config=config,
         env=env,
         description=f"MoneyGrow token risk analysis ({config.stage})",
     )
+    # The SPA's /config.json names the API: its custom domain, else the REST API's URL (a cross-stack
+    # reference, so the frontend stack deploys after the main one).
+    domain = config.custom_domain
     FrontendStack(
         app,
         config.frontend_stack_name,
         config=config,
+        api_url=f"https://{domain.domain_name}" if domain else main.api.rest_api.url,
         env=env,
         description=f"MoneyGrow SPA: S3 + CloudFront ({config.stage})",
     )

@@ -26,6 +26,7 @@ from infra.constructs.frontend import Frontend
 from infra.constructs.lambdas import FunctionDefaults, SharedLayer
 from infra.constructs.observability import Observability
 from infra.constructs.secrets import JwtSecret
+from infra.constructs.wallet_registry import WalletRegistryJob
 from infra.constructs.workflow import Workflow
 
 DEFAULT_STAGE = "dev"
@@ -155,6 +156,15 @@ class MoneyGrowStack(cdk.Stack):
             agent_environment=config.agent_environment(),
             agent_parameters=(config.etherscan_key_parameter,) if config.etherscan_key_parameter else (),
         )
+        self.wallet_registry = WalletRegistryJob(
+            self,
+            "WalletRegistry",
+            defaults=defaults,
+            table=self.data.table,
+            every=cdk.Duration.hours(6),
+            environment={k: v for k, v in config.agent_environment().items() if k == "MONEYGROW_RPC_URLS"},
+        )
+        self.wallet_registry.grant_agent(self.workflow.agent_functions["smart_money"])
         if not config.rpc_urls:
             cdk.Annotations.of(self).add_warning_v2(
                 "moneygrow:no-rpc-urls",
@@ -189,13 +199,14 @@ class MoneyGrowStack(cdk.Stack):
                 "Api": self.api.function,
                 "Aggregate": self.workflow.aggregate_function,
                 "FailAnalysis": self.workflow.fail_function,
+                "WalletRegistryJob": self.wallet_registry.function,
                 **{
                     f"{name.title().replace('_', '')}Agent": fn
                     for name, fn in self.workflow.agent_functions.items()
                 },
             },
             state_machine=self.workflow.state_machine,
-            dead_letter_queues=self.alerts.dead_letter_queues,
+            dead_letter_queues={**self.alerts.dead_letter_queues, **self.wallet_registry.dead_letter_queues},
             ops_topic=self.alerts.ops_topic,
         )
         self._outputs()
@@ -212,7 +223,6 @@ class MoneyGrowStack(cdk.Stack):
 
     def _outputs(self) -> None:
         cdk.CfnOutput(self, "ApiUrl", value=self.api.rest_api.url)
-        cdk.CfnOutput(self, "ApiKeyId", value=self.api.api_key.key_id)
         for tier, plan in self.api.usage_plans.items():
             cdk.CfnOutput(self, f"{tier.capitalize()}UsagePlanId", value=plan.usage_plan_id)
         cdk.CfnOutput(self, "TableName", value=self.data.table.table_name)
@@ -224,9 +234,20 @@ class MoneyGrowStack(cdk.Stack):
 
 
 class FrontendStack(cdk.Stack):
-    def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: StageConfig,
+        api_url: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`api_url`: where the SPA calls the API (written to its /config.json at deployment)."""
         super().__init__(scope, construct_id, termination_protection=config.is_production, **kwargs)
-        self.frontend = Frontend(self, "Frontend", stage=config.stage, removal_policy=config.removal_policy)
+        self.frontend = Frontend(
+            self, "Frontend", stage=config.stage, removal_policy=config.removal_policy, api_url=api_url
+        )
         cdk.CfnOutput(
             self,
             "SiteUrl",

@@ -13,10 +13,11 @@ What it builds (the CDK app picks both up at synth time when they exist, see inf
   code asset (not a second layer), so only that function carries them.
 
 Platform: Lambda's python3.11 runtime runs on Amazon Linux 2 (glibc 2.26, x86_64), so only wheels
-tagged manylinux_2_26 or older are accepted. Versions are the locked ones (`uv export --frozen`),
-except for the ML group: numpy >= 2.3, scipy >= 1.17 and scikit-learn >= 1.8 ship manylinux_2_27+
-wheels only, so that group is resolved to the newest versions <= the lock that have an AL2 wheel; every
-such deviation is printed and written to build/packaging.json (train the model with those versions).
+tagged manylinux_2_26 or older are accepted. Versions are exactly the locked ones (`uv export
+--frozen`), the ML group included: numpy >= 2.3, scipy >= 1.17 and scikit-learn >= 1.8 ship
+manylinux_2_27+ wheels only, so pyproject.toml pins numpy 2.2.6, scipy 1.16.3 and scikit-learn
+1.7.2 for training too (a model is refused when served under other versions than it was trained
+with; tests/infra/test_packaging.py checks the lock and the build agree).
 
 Slimming: tests/, __pycache__, C/Cython sources and headers, type stubs and console scripts are
 dropped and shared objects are stripped (`strip --strip-unneeded`). The script fails when a
@@ -54,7 +55,8 @@ LAMBDA_UNZIPPED_LIMIT = 262_144_000  # 250 MB: function code + all its layers, u
 
 PROJECT = "moneygrow"
 RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer", "jmespath"})
-ML_ROOTS = frozenset({"scikit-learn"})
+# numpy and scipy are direct dependencies too (pinned for training), but only the ML agent needs them.
+ML_ROOTS = frozenset({"scikit-learn", "numpy", "scipy"})
 # What functions/agents/ml and the rest of the functions add on top of the layer (their own code).
 FUNCTION_SOURCES = ("functions/api", "functions/agents/ml", "functions/aggregate")
 
@@ -127,6 +129,11 @@ def locked_requirements() -> dict[str, str]:
         name = re.split(r"[=<>!~ ;\[]", line, maxsplit=1)[0]
         lines[_normalize(name)] = line
     return lines
+
+
+def ml_requirements(groups: Groups, locked: dict[str, str]) -> list[str]:
+    """The ML group's requirement lines: the locked versions exactly (the ones training uses)."""
+    return [locked[n] for n in sorted(groups.ml) if n in locked]
 
 
 def _platform_args() -> list[str]:
@@ -272,7 +279,7 @@ def build(*, with_ml: bool = True) -> dict[str, object]:
     groups = dependency_groups()
     locked = locked_requirements()
     core_reqs = [locked[n] for n in sorted(groups.core) if n in locked]
-    ml_reqs = [locked[n].replace("==", "<=", 1) for n in sorted(groups.ml) if n in locked]
+    ml_reqs = ml_requirements(groups, locked)
 
     shutil.rmtree(LAYER_DIR, ignore_errors=True)
     python_dir = LAYER_DIR / "python"
@@ -284,7 +291,7 @@ def build(*, with_ml: bool = True) -> dict[str, object]:
     deviations: dict[str, dict[str, str]] = {}
     shutil.rmtree(ML_DIR, ignore_errors=True)
     if with_ml and ml_reqs:
-        print(f"ml: {len(ml_reqs)} packages (newest <= lock with an AL2 wheel) -> build/ml")
+        print(f"ml: {len(ml_reqs)} locked packages -> build/ml")
         pip_install(ml_reqs, ML_DIR)
         slim(ML_DIR)
         got = installed_versions(ML_DIR)

@@ -1,9 +1,13 @@
 """The public REST API: API Gateway proxy (every path) → the ApiFunction (FastAPI behind Mangum).
 
-Authentication is the app's own JWT (the signing key in Secrets Manager or SSM, see
-MONEYGROW_JWT_SECRET_PARAMETER). API Gateway adds: API keys in usage plans by tier (free / pro:
-rate, burst, daily quota), stage throttling, request validation, access logs, execution logs,
-X-Ray, CORS for the SPA origins and, optionally, a custom domain.
+Authentication is the app's own JWT or API key (the signing key in Secrets Manager or SSM, see
+MONEYGROW_JWT_SECRET_PARAMETER). At the gateway: public routes (health, auth, docs) need nothing;
+every other route passes a cached TOKEN authorizer (functions/authorizer, moneygrow.services.edge)
+that reads `Authorization: Bearer <access token | API key>` and names the usage-plan key that meters
+the caller (API key source AUTHORIZER): a pro key its own, sessions and free keys one of the fixed
+free-plan shard keys. No shared key, and no sign-up creates a gateway key. Also: stage throttling,
+request validation, access logs, execution logs, X-Ray, CORS for the SPA origins (on the gateway's
+own 4xx/5xx too) and, optionally, a custom domain.
 
 Usage-plan ids reach the function as MONEYGROW_USAGE_PLAN_IDS ({"free": id, "pro": id}; the API
 registers user keys in them): the JSON is stored in the SSM parameter /moneygrow/<stage>/usage-plan-ids
@@ -17,6 +21,7 @@ function's environment would close a dependency cycle.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_apigateway as apigw
@@ -38,6 +43,7 @@ from infra.constructs.lambdas import (
     python_function,
 )
 from infra.constructs.secrets import JwtSecret
+from moneygrow.metering import FREE_SHARDS, shard_key_value
 
 
 @dataclass(frozen=True)
@@ -49,10 +55,16 @@ class Tier:
 
 
 TIERS: tuple[Tier, ...] = (
-    Tier("free", rate_limit=5, burst_limit=10, daily_quota=1_000),
+    # per *shard* key: 1/16 of all browser sessions and free keys (each also limited by the app)
+    Tier("free", rate_limit=25, burst_limit=50, daily_quota=200_000),
     Tier("pro", rate_limit=50, burst_limit=100, daily_quota=100_000),
 )
 STAGE_RATE_LIMIT = 100  # the whole stage, every caller
+# Public routes (everything else needs the authorizer); those with sub-paths get a proxy too.
+PUBLIC_PATHS = ("health", "auth", "docs", "redoc", "openapi.json")
+PUBLIC_PREFIXES = ("health", "auth", "docs")
+# An authorizer answer is reused this long per Authorization header: one call per session per 5 min.
+AUTHORIZER_CACHE_TTL = cdk.Duration.minutes(5)
 STAGE_BURST_LIMIT = 200
 
 
@@ -81,13 +93,18 @@ class Api(Construct):
         self._rpc_urls = rpc_urls
         self.function_name = f"moneygrow-{defaults.stage}-api"
         self.usage_plan_parameter_name = f"/moneygrow/{defaults.stage}/usage-plan-ids"
+        self.authorizer_function = self._authorizer_function(jwt_secret)
         self.rest_api = self._rest_api(cors_origins)
+        self._routes()
+        self._validate_requests(self.rest_api)
+        self._cors_on_gateway_errors(cors_origins)
         self.usage_plans = self._usage_plans()
-        self.api_key = self._frontend_key()
+        self._shard_keys()
         self.usage_plan_parameter = self._usage_plan_parameter()
         self.function = self._function(state_machine, jwt_secret, cors_origins)
         self.function.node.add_dependency(self.usage_plan_parameter)
         self._grant(table, state_machine, jwt_secret)
+        self._grant_authorizer(table, jwt_secret)
         self._wire_function()
         self.domain = self._custom_domain(custom_domain) if custom_domain else None
 
@@ -167,17 +184,23 @@ class Api(Construct):
         def arn(path: str) -> str:
             return f"arn:{partition}:apigateway:{region}::{path}"
 
-        plans = [p.usage_plan_id for p in self.usage_plans.values()]
+        # Only pro keys are registered (moneygrow.services.accounts), only in the pro plan, and only
+        # keys tagged with this stage can be created, tagged or deleted: not the other stage's.
+        pro = self.usage_plans["pro"].usage_plan_id
+        this_stage = {"StringEquals": {"aws:ResourceTag/moneygrow:stage": self._defaults.stage}}
+        tagging_this_stage = {"StringEquals": {"aws:RequestTag/moneygrow:stage": self._defaults.stage}}
         statements = [
-            iam.PolicyStatement(actions=["apigateway:POST"], resources=[arn("/apikeys")]),
-            iam.PolicyStatement(actions=["apigateway:DELETE"], resources=[arn("/apikeys/*")]),
-            iam.PolicyStatement(actions=["apigateway:PUT"], resources=[arn("/tags/*")]),
             iam.PolicyStatement(
-                actions=["apigateway:POST"], resources=[arn(f"/usageplans/{p}/keys") for p in plans]
+                actions=["apigateway:POST"], resources=[arn("/apikeys")], conditions=tagging_this_stage
             ),
             iam.PolicyStatement(
-                actions=["apigateway:DELETE"], resources=[arn(f"/usageplans/{p}/keys/*") for p in plans]
+                actions=["apigateway:DELETE"], resources=[arn("/apikeys/*")], conditions=this_stage
             ),
+            iam.PolicyStatement(
+                actions=["apigateway:PUT"], resources=[arn("/tags/*")], conditions=tagging_this_stage
+            ),
+            iam.PolicyStatement(actions=["apigateway:POST"], resources=[arn(f"/usageplans/{pro}/keys")]),
+            iam.PolicyStatement(actions=["apigateway:DELETE"], resources=[arn(f"/usageplans/{pro}/keys/*")]),
         ]
         for statement in statements:
             self.function.add_to_role_policy(statement)
@@ -185,22 +208,20 @@ class Api(Construct):
         acknowledge(
             self.function.role,
             f"AwsSolutions-IAM5[Resource::{nag_arn(self, 'apigateway', '/apikeys/*', account=False)}]",
-            "Deleting a user's API key: key ids are created at run time.",
+            "Deleting a user's pro API key: ids are created at run time; only keys tagged with this stage.",
         )
         acknowledge(
             self.function.role,
             f"AwsSolutions-IAM5[Resource::{nag_arn(self, 'apigateway', '/tags/*', account=False)}]",
-            "Tag-on-create of users' API keys (moneygrow:key_id, moneygrow:tier) needs "
-            "apigateway:PUT on tags.",
+            "Tag-on-create of users' pro API keys needs apigateway:PUT on tags; only with this stage's tag.",
         )
-        for plan in self.usage_plans.values():
-            token = cdk.Stack.of(self).resolve(plan.node.default_child.logical_id)  # type: ignore[union-attr]
-            keys = f"/usageplans/<{token}>/keys/*"
-            acknowledge(
-                self.function.role,
-                f"AwsSolutions-IAM5[Resource::{nag_arn(self, 'apigateway', keys, account=False)}]",
-                "Removing a key from this tier's plan: key ids are created at run time.",
-            )
+        token = cdk.Stack.of(self).resolve(self.usage_plans["pro"].node.default_child.logical_id)  # type: ignore[union-attr]
+        keys = f"/usageplans/<{token}>/keys/*"
+        acknowledge(
+            self.function.role,
+            f"AwsSolutions-IAM5[Resource::{nag_arn(self, 'apigateway', keys, account=False)}]",
+            "Removing a key from the pro plan: key ids are created at run time.",
+        )
 
     def _wire_function(self) -> None:
         """Invoke permissions need the function to exist (the methods only carry its name)."""
@@ -235,14 +256,14 @@ class Api(Construct):
             self,
             "RestApi",
             handler=handler,
-            proxy=True,
+            proxy=False,  # the routes are added in _routes: public ones and the authorizer's
+            api_key_source_type=apigw.ApiKeySourceType.AUTHORIZER,
             description=f"MoneyGrow API ({self._defaults.stage})",
             cloud_watch_role=True,
             # API Gateway's CloudWatch role is an account/region-wide setting that every stage's stack
             # points at: destroying dev must not take prod's execution logs with it.
             cloud_watch_role_removal_policy=cdk.RemovalPolicy.RETAIN,
             endpoint_types=[apigw.EndpointType.REGIONAL],
-            default_method_options=apigw.MethodOptions(api_key_required=True),
             default_cors_preflight_options=apigw.CorsOptions(
                 allow_origins=cors_origins,
                 allow_headers=["Authorization", "Content-Type", "X-Api-Key"],
@@ -271,7 +292,6 @@ class Api(Construct):
                 ),
             ),
         )
-        self._validate_requests(api)
         self._acknowledge_api_findings(api)
         return api
 
@@ -283,7 +303,7 @@ class Api(Construct):
             "RequestValidator", validate_request_body=True, validate_request_parameters=True
         )
         for child in api.node.find_all():
-            if isinstance(child, apigw.CfnMethod) and child.http_method == "ANY":
+            if isinstance(child, apigw.CfnMethod) and child.http_method != "OPTIONS":
                 child.request_validator_id = validator.request_validator_id
 
     def _usage_plans(self) -> dict[str, apigw.UsagePlan]:
@@ -313,11 +333,89 @@ class Api(Construct):
             string_value=plan_ids,
         )
 
-    def _frontend_key(self) -> apigw.IApiKey:
-        """The SPA's own key, in the free plan (users' keys are registered by the API at run time)."""
-        key = self.rest_api.add_api_key("ApiKey", description=f"MoneyGrow frontend ({self._defaults.stage})")
-        self.usage_plans["free"].add_api_key(key)
-        return key
+    def _shard_keys(self) -> None:
+        """The fixed free-plan keys that meter browser sessions and free API keys (moneygrow.metering).
+        Their values are ids, not secrets: with API key source AUTHORIZER clients never send one."""
+        for n in range(FREE_SHARDS):
+            key = self.rest_api.add_api_key(
+                f"FreeShard{n:02d}",
+                api_key_name=shard_key_value(self._defaults.stage, n),
+                value=shard_key_value(self._defaults.stage, n),
+                description=f"MoneyGrow free-plan metering shard {n} ({self._defaults.stage})",
+            )
+            self.usage_plans["free"].add_api_key(key)
+
+    # --- the edge: routes, the authorizer ------------------------------------------------------
+
+    def _authorizer_function(self, jwt_secret: JwtSecret | str) -> lambda_.Function:
+        spec = FunctionSpec(
+            construct_id="AuthorizerFunction",
+            source="functions/authorizer",
+            description="MoneyGrow API Gateway authorizer",
+            memory_mb=256,
+            timeout=cdk.Duration.seconds(5),
+            environment={
+                "MONEYGROW_JWT_SECRET_PARAMETER": (
+                    jwt_secret if isinstance(jwt_secret, str) else jwt_secret.parameter_name
+                )
+            },
+        )
+        return python_function(self, spec, self._defaults)
+
+    def _routes(self) -> None:
+        """Public: health, the auth endpoints and the docs. Everything else: the authorizer, and the
+        caller's usage-plan key (from the authorizer) is required."""
+        authorizer = apigw.TokenAuthorizer(
+            self,
+            "Authorizer",
+            handler=self.authorizer_function,
+            identity_source=apigw.IdentitySource.header("Authorization"),
+            results_cache_ttl=AUTHORIZER_CACHE_TTL,
+        )
+        protected: dict[str, Any] = {"authorizer": authorizer, "api_key_required": True}
+        public: dict[str, Any] = {
+            "authorization_type": apigw.AuthorizationType.NONE,
+            "api_key_required": False,
+        }
+        root = self.rest_api.root
+        root.add_method("ANY", **public)  # "/" is a 404 from the app
+        root.add_proxy(any_method=True, default_method_options=apigw.MethodOptions(**protected))
+        for path in PUBLIC_PATHS:
+            resource = root.resource_for_path(path)
+            resource.add_method("ANY", **public)
+            if path in PUBLIC_PREFIXES:
+                resource.add_proxy(any_method=True, default_method_options=apigw.MethodOptions(**public))
+
+    def _cors_on_gateway_errors(self, cors_origins: list[str]) -> None:
+        """API Gateway's own answers (401 from the authorizer, 429 from a usage plan, 5xx) carry CORS
+        headers too, or the browser hides them from the app as network errors."""
+        origin = f"'{cors_origins[0]}'" if len(cors_origins) == 1 else "method.request.header.Origin"
+        headers = {"Access-Control-Allow-Origin": origin, "Vary": "'Origin'"}
+        for response_type, construct_id in (
+            (apigw.ResponseType.DEFAULT_4_XX, "Gateway4xx"),
+            (apigw.ResponseType.DEFAULT_5_XX, "Gateway5xx"),
+        ):
+            self.rest_api.add_gateway_response(construct_id, type=response_type, response_headers=headers)
+
+    def _grant_authorizer(self, table: dynamodb.ITable, jwt_secret: JwtSecret | str) -> None:
+        """The authorizer reads the JWT key and looks API keys up by hash (gsi1): nothing else."""
+        fn = self.authorizer_function
+        stack = cdk.Stack.of(self)
+        parameter = jwt_secret if isinstance(jwt_secret, str) else jwt_secret.parameter_name
+        fn.add_to_role_policy(
+            iam.PolicyStatement(
+                actions=["ssm:GetParameter"],
+                resources=[
+                    stack.format_arn(service="ssm", resource="parameter", resource_name=parameter.lstrip("/"))
+                ],
+            )
+        )
+        if not isinstance(jwt_secret, str):
+            jwt_secret.secret.grant_read(fn)
+        index = stack.format_arn(
+            service="dynamodb", resource="table", resource_name=f"{table.table_name}/index/gsi1"
+        )
+        fn.add_to_role_policy(iam.PolicyStatement(actions=["dynamodb:Query"], resources=[index]))
 
     def _custom_domain(self, domain: CustomDomain) -> apigw.DomainName:
         name = self.rest_api.add_domain_name(

@@ -1,5 +1,6 @@
-"""The SPA: a private S3 bucket behind CloudFront (origin access control), security headers, SPA
-fallback to /index.html, and the deployment of frontend/dist when it has been built.
+"""The SPA: a private S3 bucket behind CloudFront (origin access control), security headers with the
+app's Content-Security-Policy (infra/csp.py), SPA fallback to /index.html, and the deployment of
+frontend/dist (built by `make install`) with a /config.json naming the API, when it has been built.
 
 Lives in its own stack (MoneyGrow-<stage>-frontend, see infra/stack.py): the BucketDeployment brings
 a CDK-provided Lambda function, which the main stack, run locally by devstack/aws.py and translated
@@ -18,13 +19,11 @@ from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
 
 from infra.constructs.data import deliver_access_logs_by_policy
-from infra.constructs.lambdas import ROOT, acknowledge
+from infra.constructs.lambdas import ROOT, acknowledge, arn_token
+from infra.csp import content_security_policy
 
 FRONTEND_DIST = ROOT / "frontend" / "dist"
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-    "connect-src 'self' https:; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
-)
+CONTENT_SECURITY_POLICY = content_security_policy()  # `make dev` serves the app under the same policy
 
 
 class Frontend(Construct):
@@ -36,6 +35,7 @@ class Frontend(Construct):
         stage: str,
         removal_policy: cdk.RemovalPolicy,
         dist: Path = FRONTEND_DIST,
+        api_url: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self._removal_policy = removal_policy
@@ -56,7 +56,11 @@ class Frontend(Construct):
             comment=f"MoneyGrow SPA security headers ({stage})",
             security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
                 content_security_policy=cloudfront.ResponseHeadersContentSecurityPolicy(
-                    content_security_policy=CONTENT_SECURITY_POLICY, override=True
+                    # The app may fetch only from itself and the API (any https origin if unknown).
+                    content_security_policy=(
+                        content_security_policy(f"'self' {api_url}") if api_url else CONTENT_SECURITY_POLICY
+                    ),
+                    override=True,
                 ),
                 content_type_options=cloudfront.ResponseHeadersContentTypeOptions(override=True),
                 frame_options=cloudfront.ResponseHeadersFrameOptions(
@@ -116,6 +120,7 @@ class Frontend(Construct):
             ),
         ):
             acknowledge(self.distribution, rule, reason)
+        self.api_url = api_url
         self.deployment = self._deploy(dist) if (dist / "index.html").is_file() else None
 
     def _bucket(self, construct_id: str, **kwargs: object) -> s3.Bucket:
@@ -133,17 +138,47 @@ class Frontend(Construct):
         deployment = s3deploy.BucketDeployment(
             self,
             "Deploy",
-            sources=[s3deploy.Source.asset(str(dist))],
+            sources=[
+                s3deploy.Source.asset(str(dist)),
+                # Where the app finds the API (a deploy-time value); "" = its own origin.
+                s3deploy.Source.json_data("config.json", {"apiUrl": self.api_url or ""}),
+            ],
             destination_bucket=self.bucket,
             distribution=self.distribution,
             distribution_paths=["/*"],
             prune=True,
         )
+        # The provider function is a stack-level singleton: its findings are acknowledged on the stack,
+        # one by one (cdk-nag's validation plugin wants each finding's id).
         stack = cdk.Stack.of(self)
-        for rule, reason in (
-            ("AwsSolutions-IAM4", "CDK's BucketDeployment provider uses AWSLambdaBasicExecutionRole."),
-            ("AwsSolutions-IAM5", "CDK's BucketDeployment copies any key of the asset into the site bucket."),
-            ("AwsSolutions-L1", "The BucketDeployment provider's runtime is chosen by CDK."),
-        ):
+        region = "<AWS::Region>" if cdk.Token.is_unresolved(stack.region) else stack.region
+        account = "<AWS::AccountId>" if cdk.Token.is_unresolved(stack.account) else stack.account
+        assets = f"arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-{account}-{region}/*"
+        copies = "CDK's BucketDeployment copies the build from the CDK asset bucket into the site bucket"
+        findings = [
+            (
+                "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+                "AWSLambdaBasicExecutionRole]",
+                "CDK's BucketDeployment provider function logs with AWSLambdaBasicExecutionRole.",
+            ),
+            *(
+                (
+                    f"AwsSolutions-IAM5[Action::{action}]",
+                    f"{copies} (CDK's grantRead/grantReadWrite: {action}).",
+                )
+                for action in ("s3:GetObject*", "s3:GetBucket*", "s3:List*", "s3:DeleteObject*", "s3:Abort*")
+            ),
+            (f"AwsSolutions-IAM5[Resource::{assets}]", f"{copies}: it reads any key of the asset bucket."),
+            (
+                f"AwsSolutions-IAM5[Resource::{arn_token(self.bucket)}/*]",
+                f"{copies}: it writes and prunes every key of the site bucket.",
+            ),
+            (
+                "AwsSolutions-IAM5[Resource::*]",
+                "cloudfront:CreateInvalidation after the upload; CDK grants it on '*' for the distribution.",
+            ),
+            ("AwsSolutions-L1", "The BucketDeployment provider's runtime is chosen by CDK, not by this app."),
+        ]
+        for rule, reason in findings:
             acknowledge(stack, rule, reason)
         return deployment

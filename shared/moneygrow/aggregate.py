@@ -19,6 +19,7 @@ from moneygrow.models import (
     RiskLevel,
     Severity,
     SubScoreView,
+    TradeSimulationView,
     utcnow,
 )
 from moneygrow.observability import logger
@@ -76,10 +77,12 @@ _ADVICE: dict[str, str] = {
     "unverified_source": "The source code is not verified: nobody can review what the contract does.",
     "new_contract": "The contract is very new: most scams are young; wait for a track record.",
     "owner_holds_supply": "The owner holds a large share of the supply and can dump it on buyers.",
+    "deployer_funded_holders": "Wallets the deployer funded hold or sold part of the supply: the holder base "
+    "is partly the deployer's own, and those tokens can be dumped together.",
     "proxy": "The code can be replaced (upgradeable proxy); check who controls upgrades.",
     "delegatecall": "The contract runs external code (delegatecall); its behaviour can change.",
     "selfdestruct": "The contract can self-destruct.",
-    "ml_scam_probability": "The code resembles known scam contracts; treat it with extra suspicion.",
+    "ml_scam_probability": "The ML model (see its basis) finds the token like known scams; be careful.",
 }
 
 
@@ -160,7 +163,7 @@ def _missing_checks(agents: dict[AgentName, AgentResult]) -> list[MissingCheck]:
                 MissingCheck(
                     check=f"{name.value} agent",
                     why=agent.error or "; ".join(agent.gaps) or agent.status.value,
-                    would_tell="how much the code resembles known scams"
+                    would_tell="how much the pool's behaviour and the code resemble known scams"
                     if name == AgentName.ML
                     else "whether known profitable wallets hold or trade it",
                 )
@@ -233,6 +236,19 @@ def _recommendations(v: Verdict, findings: list[Finding], degraded: bool) -> lis
     return [_headline(v, findings), *dict.fromkeys(advice)]
 
 
+def _trade_simulation(heuristic: AgentResult) -> TradeSimulationView | None:
+    sim = heuristic.data.get("simulation")
+    if not isinstance(sim, dict) or sim.get("can_buy") is None:
+        return None
+    return TradeSimulationView.model_validate(
+        {
+            k: sim.get(k)
+            for k in TradeSimulationView.model_fields
+            if isinstance(sim.get(k), bool | float | int | str)
+        }
+    )
+
+
 def build_result(task: AnalysisTask, raw_agents: list[dict[str, Any]], elapsed_ms: int) -> AnalysisResult:
     agents = _parse_agents(raw_agents)
     findings = sorted(
@@ -255,6 +271,7 @@ def build_result(task: AnalysisTask, raw_agents: list[dict[str, Any]], elapsed_m
         level_is_lower_bound=degraded and v.level not in (None, RiskLevel.UNKNOWN),
         missing_checks=missing,
         heuristic_risks=findings,
+        trade_simulation=_trade_simulation(heuristic),
         ml_prediction=ml,
         smart_money_analysis={
             **agents[AgentName.SMART_MONEY].data,

@@ -87,6 +87,9 @@ class MlPrediction(BaseModel):
     prediction: str  # "scam" | "legit"
     confidence: float = Field(ge=0.0, le=1.0)
     model_version: str
+    model_kind: str | None = None  # "liquidity" | "bytecode": the model that scored
+    basis: str | None = None  # in words: which model, on what evidence, how good it was held out
+    top_features: list[dict[str, Any]] = Field(default_factory=list)  # name, value, contribution
 
 
 class SubScoreView(BaseModel):
@@ -105,6 +108,20 @@ class MissingCheck(BaseModel):
     would_tell: str
 
 
+class TradeSimulationView(BaseModel):
+    """What the trade simulation saw now (a fresh wallet buys, transfers, sells): None where it could
+    not tell. Taxes are fractions (0.25 = 25 %)."""
+
+    can_buy: bool | None = None
+    can_sell: bool | None = None
+    can_transfer: bool | None = None
+    buy_tax: float | None = None
+    sell_tax: float | None = None
+    transfer_tax: float | None = None
+    dex: str | None = None
+    method: str | None = None
+
+
 class AnalysisResult(BaseModel):
     """The aggregated verdict stored with the analysis and returned by GET /analysis/{task_id}.
     The policy behind it is moneygrow.verdict."""
@@ -119,6 +136,7 @@ class AnalysisResult(BaseModel):
     level_is_lower_bound: bool = False  # checks were missing: the real level may be higher
     missing_checks: list[MissingCheck] = Field(default_factory=list)
     heuristic_risks: list[Finding]
+    trade_simulation: TradeSimulationView | None = None  # None: the simulation did not run
     ml_prediction: MlPrediction | None
     smart_money_analysis: dict[str, Any]
     recommendations: list[str]

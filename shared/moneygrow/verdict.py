@@ -62,9 +62,12 @@ MARKET_TYPES = frozenset(
         "insider_holdings",
         "new_contract",
         "second_opinion_red_flags",
+        "deployer_funded_holders",  # the deployer's own wallets posing as holders (fake distribution)
     }
 )
-CONTEXT_TYPES = frozenset({"smart_money_holds", "smart_money_absent", "ml_scam_probability"})
+CONTEXT_TYPES = frozenset(
+    {"smart_money_holds", "smart_money_absent", "whales_exiting", "ml_scam_probability"}
+)
 NOT_A_TOKEN_TYPES = frozenset({"not_a_contract", "no_contract_code", "not_erc20"})
 
 

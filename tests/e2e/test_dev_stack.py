@@ -3,22 +3,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from devstack.chain import anvil_binary
-from devstack.process import DevStack, dev_stack
+from devstack.process import DevStack
 from tests.e2e.flow import assert_scam_verdict, user_journey
 
 pytestmark = [pytest.mark.e2e, pytest.mark.chain]
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevStack]:
-    anvil_binary()  # a clear error if `make install` has not run
-    with dev_stack(tmp_path_factory.mktemp("devstack")) as running:
-        yield running
+def stack(running_dev_stack: DevStack) -> DevStack:
+    return running_dev_stack  # started once for the e2e tests (tests/e2e/conftest.py)
 
 
 def test_register_key_analyze_poll_result_history(stack: DevStack) -> None:

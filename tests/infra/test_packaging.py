@@ -122,3 +122,41 @@ def test_built_packages_fit_lambda_limits() -> None:
     assert manifest["platform"] == "manylinux_2_26_x86_64"
     assert "boto3" not in manifest["core"] and "botocore" not in manifest["core"]
     assert "scikit-learn" in manifest["ml"] and "scikit-learn" not in manifest["core"]
+
+
+# --- one set of ML library versions for training and the ML Lambda ---------------------------------
+
+
+def _locked_versions() -> dict[str, str]:
+    import tomllib
+
+    lock = tomllib.loads((ROOT / "uv.lock").read_text())
+    return {p["name"]: p["version"] for p in lock["package"] if "version" in p}
+
+
+def test_the_ml_lambda_is_built_with_the_locked_ml_versions(build_layer: ModuleType) -> None:
+    groups = build_layer.dependency_groups()
+    locked = {"scikit-learn": "scikit-learn==1.7.2", "numpy": "numpy==2.2.6", "scipy": "scipy==1.16.3"}
+    reqs = build_layer.ml_requirements(groups, locked)
+    assert reqs == ["numpy==2.2.6", "scikit-learn==1.7.2", "scipy==1.16.3"]  # exact pins, no "<="
+
+
+def test_training_runs_the_locked_versions_that_have_lambda_wheels() -> None:
+    """The venv that trains is the lock; the lock's ML versions are ones with manylinux_2_17 wheels
+    for python3.11 (checked when pinning: numpy 2.3+, scipy 1.17+, scikit-learn 1.8+ need glibc 2.27+,
+    newer than Lambda's Amazon Linux 2)."""
+    from moneygrow.ml.artifact import PINNED_LIBRARIES, library_versions
+
+    locked = _locked_versions()
+    running = library_versions()
+    assert {name: locked[name] for name in PINNED_LIBRARIES} == running
+    assert (locked["numpy"], locked["scipy"], locked["scikit-learn"]) == ("2.2.6", "1.16.3", "1.7.2")
+
+
+def test_built_ml_package_has_the_training_versions() -> None:
+    manifest = _manifest()
+    locked = _locked_versions()
+    for name in ("numpy", "scipy", "scikit-learn", "joblib"):
+        built = manifest["ml"].get(name) or manifest["core"].get(name)
+        assert built == locked[name], (name, built, locked[name])
+    assert not manifest.get("ml_deviations_from_lock")

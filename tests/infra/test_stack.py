@@ -16,6 +16,7 @@ import pytest
 from aws_cdk.assertions import Match, Template
 
 from infra.app import build_app
+from moneygrow.metering import FREE_SHARDS, shard_key_value
 
 pytestmark = pytest.mark.infra
 
@@ -23,11 +24,13 @@ STACK = "MoneyGrow-dev"
 FRONTEND_STACK = "MoneyGrow-dev-frontend"
 FUNCTIONS = {
     "ApiFunction": ("functions/api", "handler.handler"),
+    "AuthorizerFunction": ("functions/authorizer", "handler.handler"),
     "HeuristicAgentFunction": ("functions/agents/heuristic", "handler.handler"),
     "MlAgentFunction": ("functions/agents/ml", "handler.handler"),
     "SmartMoneyAgentFunction": ("functions/agents/smart_money", "handler.handler"),
     "AggregateFunction": ("functions/aggregate", "handler.handler"),
     "FailAnalysisFunction": ("functions/aggregate", "handler.fail_handler"),
+    "WalletRegistryJobFunction": ("functions/jobs/wallet_registry", "handler.handler"),
 }
 AGENTS = ("HeuristicAgentFunction", "MlAgentFunction", "SmartMoneyAgentFunction")
 
@@ -205,7 +208,7 @@ def test_model_bucket_is_versioned_encrypted_private_and_tls_only(
 # --- functions -----------------------------------------------------------------------------------
 
 
-def test_six_functions_on_python_311_with_source_metadata(synthesized: dict[str, Any]) -> None:
+def test_seven_functions_on_python_311_with_source_metadata(synthesized: dict[str, Any]) -> None:
     functions = _resources(synthesized, "AWS::Lambda::Function")
     ids = _function_ids(synthesized)
     assert set(ids) == set(FUNCTIONS)
@@ -231,7 +234,8 @@ def test_function_environment(synthesized: dict[str, Any]) -> None:
         assert {"POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_LOG_LEVEL"} <= set(env)
         is_api = construct_id == "ApiFunction"
         assert ("MONEYGROW_STATE_MACHINE_ARN" in env) is is_api
-        assert ("MONEYGROW_JWT_SECRET_PARAMETER" in env) is is_api
+        reads_jwt_key = construct_id in ("ApiFunction", "AuthorizerFunction")
+        assert ("MONEYGROW_JWT_SECRET_PARAMETER" in env) is reads_jwt_key
 
 
 def test_each_function_has_its_own_role(synthesized: dict[str, Any]) -> None:
@@ -239,7 +243,7 @@ def test_each_function_has_its_own_role(synthesized: dict[str, Any]) -> None:
         fn["Properties"]["Role"]["Fn::GetAtt"][0]
         for fn in _resources(synthesized, "AWS::Lambda::Function").values()
     ]
-    assert len(set(roles)) == 6
+    assert len(set(roles)) == len(roles) == 8
 
 
 # --- workflow ------------------------------------------------------------------------------------
@@ -328,9 +332,11 @@ def test_state_machine_is_express_traced_and_logs_no_execution_data(template: Te
 
 def test_rest_api_with_key_usage_plans_and_stage(template: Template) -> None:
     template.resource_count_is("AWS::ApiGateway::RestApi", 1)
-    template.resource_count_is("AWS::ApiGateway::ApiKey", 1)  # the SPA's; users' keys are added at run time
+    # no shared key: the free plan's metering shards (pro users' keys are added at run time)
+    template.resource_count_is("AWS::ApiGateway::ApiKey", FREE_SHARDS)
     template.resource_count_is("AWS::ApiGateway::UsagePlan", 2)
-    template.resource_count_is("AWS::ApiGateway::UsagePlanKey", 1)
+    template.resource_count_is("AWS::ApiGateway::UsagePlanKey", FREE_SHARDS)
+    template.has_resource_properties("AWS::ApiGateway::RestApi", {"ApiKeySourceType": "AUTHORIZER"})
     template.has_resource_properties(
         "AWS::ApiGateway::Stage",
         {
@@ -355,13 +361,80 @@ def test_rest_api_with_key_usage_plans_and_stage(template: Template) -> None:
     template.has_resource_properties("AWS::ApiGateway::Method", {"HttpMethod": "ANY", "ApiKeyRequired": True})
 
 
+def _paths(tpl: dict[str, Any]) -> dict[str, str]:
+    """Resource logical id -> its full path ("/auth/{proxy+}")."""
+    resources = _resources(tpl, "AWS::ApiGateway::Resource")
+
+    def path(logical_id: str) -> str:
+        props = resources[logical_id]["Properties"]
+        parent = props["ParentId"]
+        prefix = path(parent["Ref"]) if "Ref" in parent else ""
+        return f"{prefix}/{props['PathPart']}"
+
+    return {lid: path(lid) for lid in resources}
+
+
+def test_browsers_and_sign_ups_need_no_key_and_the_rest_passes_the_authorizer(
+    synthesized: dict[str, Any],
+) -> None:
+    paths = _paths(synthesized)
+    (authorizer_id, authorizer), *_ = _resources(synthesized, "AWS::ApiGateway::Authorizer").items()
+    assert authorizer["Properties"]["Type"] == "TOKEN"
+    assert authorizer["Properties"]["IdentitySource"] == "method.request.header.Authorization"
+    assert authorizer["Properties"]["AuthorizerResultTtlInSeconds"] == 300  # cached per header
+    methods: dict[str, dict[str, Any]] = {}
+    for m in _resources(synthesized, "AWS::ApiGateway::Method").values():
+        props = m["Properties"]
+        if props["HttpMethod"] == "OPTIONS":
+            continue
+        resource = props["ResourceId"]
+        methods[paths[resource["Ref"]] if "Ref" in resource else "/"] = props
+    public = {"/", "/health", "/health/{proxy+}", "/auth", "/auth/{proxy+}", "/docs", "/docs/{proxy+}"}
+    public |= {"/redoc", "/openapi.json"}
+    assert set(methods) == public | {"/{proxy+}"}
+    for path in public:  # register, login, refresh, health, docs: no key, no authorizer
+        assert methods[path]["AuthorizationType"] == "NONE" and methods[path]["ApiKeyRequired"] is False
+    protected = methods["/{proxy+}"]
+    assert protected["AuthorizationType"] == "CUSTOM" and protected["AuthorizerId"] == {"Ref": authorizer_id}
+    assert protected["ApiKeyRequired"] is True  # the usage-plan key the authorizer names
+    keys = [k["Properties"] for k in _resources(synthesized, "AWS::ApiGateway::ApiKey").values()]
+    assert sorted(k["Value"] for k in keys) == [shard_key_value("dev", n) for n in range(FREE_SHARDS)]
+
+
+def test_gateway_errors_carry_cors_headers(synthesized: dict[str, Any]) -> None:
+    responses = {
+        r["Properties"]["ResponseType"]: r["Properties"]["ResponseParameters"]
+        for r in _resources(synthesized, "AWS::ApiGateway::GatewayResponse").values()
+    }
+    for kind in ("DEFAULT_4XX", "DEFAULT_5XX"):
+        assert (
+            responses[kind]["gatewayresponse.header.Access-Control-Allow-Origin"] == "'http://localhost:5173'"
+        )
+
+
+def test_authorizer_reads_only_the_jwt_key_and_the_key_hash_index(synthesized: dict[str, Any]) -> None:
+    ids = _function_ids(synthesized)
+    actions = _actions(_role_statements(synthesized, ids["AuthorizerFunction"]))
+    assert {"dynamodb:Query", "ssm:GetParameter", "secretsmanager:GetSecretValue"} <= actions
+    assert not any(
+        a.startswith(("dynamodb:Put", "dynamodb:Update", "dynamodb:Delete", "dynamodb:Scan")) for a in actions
+    )
+    (query,) = [
+        s
+        for s in _role_statements(synthesized, ids["AuthorizerFunction"])
+        if _actions([s]) == {"dynamodb:Query"}
+    ]
+    assert json.dumps(query["Resource"]).endswith('"/index/gsi1"]]}') and "DataTable" in json.dumps(query)
+
+
 def test_usage_plan_tiers_throttle_and_quota(synthesized: dict[str, Any]) -> None:
     plans = {
         p["Properties"]["UsagePlanName"]: p["Properties"]
         for p in _resources(synthesized, "AWS::ApiGateway::UsagePlan").values()
     }
-    assert plans["moneygrow-dev-free"]["Throttle"] == {"RateLimit": 5, "BurstLimit": 10}
-    assert plans["moneygrow-dev-free"]["Quota"] == {"Limit": 1000, "Period": "DAY"}
+    # the free plan meters shards (1/16 of sessions and free keys each), so it is sized per shard
+    assert plans["moneygrow-dev-free"]["Throttle"] == {"RateLimit": 25, "BurstLimit": 50}
+    assert plans["moneygrow-dev-free"]["Quota"] == {"Limit": 200_000, "Period": "DAY"}
     assert plans["moneygrow-dev-pro"]["Throttle"] == {"RateLimit": 50, "BurstLimit": 100}
     assert plans["moneygrow-dev-pro"]["Quota"] == {"Limit": 100_000, "Period": "DAY"}
     for plan in plans.values():
@@ -401,15 +474,19 @@ def test_methods_reach_the_function_by_name_and_validate_requests(synthesized: d
     proxies = [
         m["Properties"]
         for m in _resources(synthesized, "AWS::ApiGateway::Method").values()
-        if m["Properties"]["HttpMethod"] == "ANY"
+        if m["Properties"]["HttpMethod"] != "OPTIONS"
     ]
-    assert len(proxies) == 2
+    assert len(proxies) == 10
     for method in proxies:
         assert method["RequestValidatorId"] == {"Ref": validator_id}
         uri = json.dumps(method["Integration"]["Uri"])
         assert ":function:moneygrow-dev-api/invocations" in uri
         assert ids["ApiFunction"] not in uri
     for permission in _resources(synthesized, "AWS::Lambda::Permission").values():
+        if permission["Properties"]["Principal"] != "apigateway.amazonaws.com":
+            continue  # the wallet registry job's schedule
+        if ids["AuthorizerFunction"] in json.dumps(permission["Properties"]["FunctionName"]):
+            continue  # the authorizer is referenced directly (no cycle: it needs no plan ids)
         assert ids["ApiFunction"] in permission.get("DependsOn", [])
 
 
@@ -419,7 +496,7 @@ def test_cors_preflight_for_the_spa_origin(synthesized: dict[str, Any]) -> None:
         for m in _resources(synthesized, "AWS::ApiGateway::Method").values()
         if m["Properties"]["HttpMethod"] == "OPTIONS"
     ]
-    assert len(options) == 2
+    assert len(options) == 10
     for method in options:
         assert method["ApiKeyRequired"] is False  # browsers send no key on preflight
         (response,) = method["Integration"]["IntegrationResponses"]
@@ -461,7 +538,7 @@ def test_jwt_secret_is_generated_and_read_through_parameter_store(synthesized: d
     assert [s["Resource"] for s in read] == [{"Ref": secret_id}]
     (ssm_read,) = [s for s in statements if _actions([s]) == {"ssm:GetParameter"}]
     assert json.dumps(ssm_read["Resource"]).endswith(f':parameter{name}"]]}}')
-    for construct_id in set(FUNCTIONS) - {"ApiFunction"}:
+    for construct_id in set(FUNCTIONS) - {"ApiFunction", "AuthorizerFunction"}:
         assert "secretsmanager:GetSecretValue" not in _actions(
             _role_statements(synthesized, ids[construct_id])
         )
@@ -493,7 +570,7 @@ def test_topics_are_kms_encrypted_with_a_rotated_key(template: Template, synthes
 
 
 def test_rescan_schedule_targets_a_queue_with_dead_letter_queues(synthesized: dict[str, Any]) -> None:
-    ((_, rule),) = _resources(synthesized, "AWS::Events::Rule").items()
+    ((_, rule),) = [(k, r) for k, r in _resources(synthesized, "AWS::Events::Rule").items() if "Rescan" in k]
     props = rule["Properties"]
     assert props["ScheduleExpression"] == "rate(6 hours)"
     (target,) = props["Targets"]
@@ -521,11 +598,11 @@ def test_alarms_page_the_ops_topic(synthesized: dict[str, Any]) -> None:
     assert by_metric == {
         ("AWS/ApiGateway", "5XXError"): 1,
         ("AWS/ApiGateway", "Latency"): 1,
-        ("AWS/Lambda", "Errors"): 6,
-        ("AWS/Lambda", "Throttles"): 6,
+        ("AWS/Lambda", "Errors"): 7,
+        ("AWS/Lambda", "Throttles"): 7,
         ("AWS/States", "ExecutionsFailed"): 1,
         ("AWS/States", "ExecutionsTimedOut"): 1,
-        ("AWS/SQS", "ApproximateNumberOfMessagesVisible"): 2,
+        ("AWS/SQS", "ApproximateNumberOfMessagesVisible"): 3,
     }
     latency = next(a["Properties"] for a in alarms.values() if a["Properties"]["MetricName"] == "Latency")
     assert latency["ExtendedStatistic"] == "p95"
@@ -616,7 +693,9 @@ def test_frontend_bucket_behind_cloudfront_with_oac(dev_templates: dict[str, dic
     frontend = Template.from_json(tpl)
     frontend.resource_count_is("AWS::CloudFront::Distribution", 1)
     frontend.resource_count_is("AWS::CloudFront::OriginAccessControl", 1)
-    frontend.resource_count_is("AWS::Lambda::Function", 0)  # no frontend/dist: no BucketDeployment
+    # frontend/dist is built by `make install`; without it (a fresh clone) there is no BucketDeployment.
+    built = (Path(__file__).resolve().parents[2] / "frontend" / "dist" / "index.html").is_file()
+    frontend.resource_count_is("Custom::CDKBucketDeployment", 1 if built else 0)
     ((_, dist),) = _resources(tpl, "AWS::CloudFront::Distribution").items()
     config = dist["Properties"]["DistributionConfig"]
     assert config["DefaultRootObject"] == "index.html"
@@ -652,6 +731,52 @@ def test_frontend_dist_is_deployed_when_built(tmp_path: Path) -> None:
     tpl = Template.from_stack(stack)
     tpl.resource_count_is("Custom::CDKBucketDeployment", 1)
     tpl.has_resource_properties("Custom::CDKBucketDeployment", {"Prune": True, "DistributionPaths": ["/*"]})
+
+
+def test_frontend_deploys_dist_and_config_under_a_strict_csp(tmp_path: Path) -> None:
+    """The built app plus /config.json naming the API (a cross-stack value), behind a CSP without
+    inline scripts; cdk-nag passes with the deployment's findings acknowledged one by one."""
+    from cdk_nag import AwsSolutionsChecks
+
+    from infra.constructs.frontend import Frontend
+
+    dist = tmp_path / "dist"
+    (dist / "assets").mkdir(parents=True)
+    (dist / "index.html").write_text('<!doctype html><script type="module" src="/assets/a.js"></script>')
+    (dist / "assets" / "a.js").write_text("console.log(1)")
+    app = cdk.App(outdir=str(tmp_path / "out"))
+    stack = cdk.Stack(app, "FrontendTest")
+    api_url = cdk.Fn.import_value("MoneyGrowApiUrl")  # resolved at deployment, as the app's cross-stack value
+    Frontend(
+        stack, "Frontend", stage="dev", removal_policy=cdk.RemovalPolicy.DESTROY, dist=dist, api_url=api_url
+    )
+    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    app.synth()  # raises when cdk-nag finds an unacknowledged error
+    tpl = Template.from_stack(stack)
+    deployment = next(iter(tpl.find_resources("Custom::CDKBucketDeployment").values()))["Properties"]
+    assert len(deployment["SourceObjectKeys"]) == 2  # the build and config.json
+    assert '{"Fn::ImportValue": "MoneyGrowApiUrl"}' in json.dumps(deployment["SourceMarkers"])
+    ((_, policy),) = tpl.find_resources("AWS::CloudFront::ResponseHeadersPolicy").items()
+    csp = policy["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"][
+        "ContentSecurityPolicy"
+    ]
+    value = csp["ContentSecurityPolicy"]
+    sep, parts = value["Fn::Join"]  # the API's URL is a deploy-time value
+    assert {"Fn::ImportValue": "MoneyGrowApiUrl"} in parts
+    value = sep.join(p if isinstance(p, str) else "<api>" for p in parts)
+    directives = dict(d.strip().split(" ", 1) for d in value.split(";"))
+    assert directives["script-src"] == "'self'" and "unsafe" not in value
+    assert directives["connect-src"] == "'self' <api>"  # the app talks to itself and the API only
+    assert directives["default-src"] == "'self'" and directives["frame-ancestors"] == "'none'"
+    assert csp["Override"] is True
+
+
+def test_prod_frontend_talks_to_the_custom_api_domain(prod_templates: dict[str, dict[str, Any]]) -> None:
+    tpl = prod_templates["MoneyGrow-prod-frontend"]
+    ((_, policy),) = _resources(tpl, "AWS::CloudFront::ResponseHeadersPolicy").items()
+    headers = policy["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    csp = headers["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    assert "; connect-src 'self' https://api.example.com;" in csp
 
 
 # --- cdk-nag --------------------------------------------------------------------------------------------
@@ -715,9 +840,21 @@ def _refs(value: Any) -> set[str]:
 
 
 def test_agents_cannot_write_the_table(synthesized: dict[str, Any]) -> None:
+    """Only the smart-money agent touches the table: wallet profiles (read) and tracked tokens (add),
+    nothing else (a condition on the partition key)."""
     ids = _function_ids(synthesized)
     for construct_id in AGENTS:
-        actions = _actions(_role_statements(synthesized, ids[construct_id]))
+        statements = _role_statements(synthesized, ids[construct_id])
+        table = [st for st in statements if any(a.startswith("dynamodb:") for a in _actions([st]))]
+        if construct_id == "SmartMoneyAgentFunction":
+            keys = {
+                a: st["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
+                for st in table
+                for a in _actions([st])
+            }
+            assert keys == {"dynamodb:BatchGetItem": ["WALLET#*"], "dynamodb:PutItem": ["TRACKED"]}
+            continue
+        actions = _actions(statements)
         assert not any(a.startswith("dynamodb:") for a in actions), (construct_id, actions)
         assert not any(a.startswith("states:") for a in actions)
     assert any(
@@ -738,7 +875,12 @@ def test_api_role_can_start_executions_and_check_readiness(synthesized: dict[str
 
 def test_api_role_registers_keys_in_the_tier_plans_only(synthesized: dict[str, Any]) -> None:
     ids = _function_ids(synthesized)
-    plans = set(_resources(synthesized, "AWS::ApiGateway::UsagePlan"))
+    (pro,) = [
+        lid
+        for lid, p in _resources(synthesized, "AWS::ApiGateway::UsagePlan").items()
+        if p["Properties"]["UsagePlanName"].endswith("-pro")
+    ]
+    conditions: list[Any] = []
     granted: dict[str, set[str]] = {}
     for st in _role_statements(synthesized, ids["ApiFunction"]):
         for action in _actions([st]):
@@ -748,12 +890,18 @@ def test_api_role_registers_keys_in_the_tier_plans_only(synthesized: dict[str, A
                     parts = r["Fn::Join"][1]
                     path = "".join(p if isinstance(p, str) else f"<{p['Ref']}>" for p in parts)
                     granted.setdefault(action, set()).add(path.rsplit("::", 1)[1])
+                    if "apikeys" in path or "tags" in path:
+                        conditions.append(st.get("Condition"))
+    # only pro keys are registered, only in the pro plan, only keys tagged with this stage
     assert granted == {
-        "apigateway:POST": {"/apikeys", *(f"/usageplans/<{p}>/keys" for p in plans)},
-        "apigateway:DELETE": {"/apikeys/*", *(f"/usageplans/<{p}>/keys/*" for p in plans)},
+        "apigateway:POST": {"/apikeys", f"/usageplans/<{pro}>/keys"},
+        "apigateway:DELETE": {"/apikeys/*", f"/usageplans/<{pro}>/keys/*"},
         "apigateway:PUT": {"/tags/*"},
     }
-    for construct_id in set(FUNCTIONS) - {"ApiFunction"}:
+    assert len(conditions) == 3 and all(
+        json.dumps(c).count('moneygrow:stage": "dev"') == 1 for c in conditions
+    ), conditions
+    for construct_id in set(FUNCTIONS) - {"ApiFunction", "AuthorizerFunction"}:
         actions = _actions(_role_statements(synthesized, ids[construct_id]))
         assert not any(a.startswith(("apigateway:", "ssm:", "secretsmanager:")) for a in actions)
 
@@ -790,7 +938,8 @@ def test_rpc_urls_reach_the_agents_and_the_api_and_the_etherscan_key_the_agents_
         env = tpl["Resources"][logical_id]["Properties"]["Environment"]["Variables"]
         is_agent = construct_id in AGENTS
         # the API reads one address's code at submit (a wallet gets a 422), the aggregator no chain
-        assert ("MONEYGROW_RPC_URLS" in env) is (is_agent or construct_id == "ApiFunction"), construct_id
+        reads_chain = is_agent or construct_id in ("ApiFunction", "WalletRegistryJobFunction")
+        assert ("MONEYGROW_RPC_URLS" in env) is reads_chain, construct_id
         assert "MONEYGROW_CHECK_CODE_AT_SUBMIT" not in env, construct_id
         if is_agent:
             assert json.loads(env["MONEYGROW_RPC_URLS"]) == rpc
@@ -810,3 +959,41 @@ def test_without_rpc_urls_the_api_does_not_check_code_at_submit(tmp_path: Path) 
     api = _function_ids(tpl)["ApiFunction"]
     env = tpl["Resources"][api]["Properties"]["Environment"]["Variables"]
     assert env["MONEYGROW_CHECK_CODE_AT_SUBMIT"] == "false" and "MONEYGROW_RPC_URLS" not in env
+
+
+# --- wallet registry job -------------------------------------------------------------------------
+
+
+def test_wallet_registry_job_runs_on_a_schedule_with_a_dead_letter_queue(synthesized: dict[str, Any]) -> None:
+    ids = _function_ids(synthesized)
+    job = ids["WalletRegistryJobFunction"]
+    [rule] = [
+        r
+        for r in _resources(synthesized, "AWS::Events::Rule").values()
+        if r["Properties"]["Targets"][0]["Arn"] == {"Fn::GetAtt": [job, "Arn"]}
+    ]
+    assert rule["Properties"]["ScheduleExpression"] == "rate(6 hours)"
+    target = rule["Properties"]["Targets"][0]
+    dlq = target["DeadLetterConfig"]["Arn"]["Fn::GetAtt"][0]
+    assert target["RetryPolicy"]["MaximumRetryAttempts"] == 2
+    [invoke] = _resources(synthesized, "AWS::Lambda::EventInvokeConfig").values()
+    assert invoke["Properties"]["FunctionName"] == {"Ref": job}
+    assert invoke["Properties"]["MaximumRetryAttempts"] == 2
+    on_failure = invoke["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]
+    assert on_failure == {"Fn::GetAtt": [dlq, "Arn"]}
+    assert synthesized["Resources"][dlq]["Properties"]["SqsManagedSseEnabled"] is True
+    alarms = _resources(synthesized, "AWS::CloudWatch::Alarm").values()
+    assert any(
+        {"Name": "QueueName", "Value": {"Fn::GetAtt": [dlq, "QueueName"]}}
+        in a["Properties"].get("Dimensions", [])
+        for a in alarms
+    )
+
+
+def test_wallet_registry_job_touches_only_registry_items(synthesized: dict[str, Any]) -> None:
+    ids = _function_ids(synthesized)
+    statements = _role_statements(synthesized, ids["WalletRegistryJobFunction"])
+    table = [st for st in statements if any(a.startswith("dynamodb:") for a in _actions([st]))]
+    keys = [st["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] for st in table]
+    assert keys and all(k == ["WALLET#*", "TRACKED"] for k in keys)
+    assert "dynamodb:Scan" not in _actions(table) and "dynamodb:DeleteItem" not in _actions(table)

@@ -29,14 +29,14 @@ def mid_window_clock() -> float:
 class FakeGateway:
     """Records what would be registered with API Gateway; can be told to fail."""
 
-    keys: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # gateway id -> (key id, value, tier)
+    keys: dict[str, tuple[str, str]] = field(default_factory=dict)  # gateway id -> (key id, tier)
     fail: bool = False
 
-    def register(self, key_id: str, value: str, tier: str) -> str | None:
+    def register(self, key_id: str, tier: str) -> str | None:
         if self.fail:
             raise ConnectionError("apigateway unreachable")
         gid = f"gw{len(self.keys) + 1}"
-        self.keys[gid] = (key_id, value, tier)
+        self.keys[gid] = (key_id, tier)
         return gid
 
     def remove(self, gateway_key_id: str) -> None:

@@ -12,6 +12,7 @@ from moto import mock_aws
 
 from moneygrow.adapters.apigateway import ApiGatewayKeys, NoopKeyGateway, key_gateway_from_settings
 from moneygrow.config import Settings
+from moneygrow.metering import key_meter_value
 
 
 @pytest.fixture
@@ -37,14 +38,16 @@ def test_register_puts_the_key_value_in_the_tier_plan_and_remove_deletes_it(
     apigw: tuple[Any, dict[str, str]],
 ) -> None:
     client, plans = apigw
-    gateway = ApiGatewayKeys(plans, client)
-    value = "mg_0123456789abcdef_" + "s" * 43
-    gid = gateway.register("0123456789abcdef", value, "pro")
+    gateway = ApiGatewayKeys(plans, client, "dev")
+    gid = gateway.register("0123456789abcdef", "pro")
     assert gid
     key = client.get_api_key(apiKey=gid, includeValue=True)
-    assert key["value"] == value and key["enabled"] and key["name"] == "moneygrow-0123456789abcdef"
+    # the value is a metering id the authorizer hands to the gateway, never the user's secret
+    assert key["value"] == key_meter_value("dev", "0123456789abcdef") and not key["value"].startswith("mg_")
+    assert key["enabled"] and key["name"] == "moneygrow-dev-0123456789abcdef"
+    assert key["tags"]["moneygrow:stage"] == "dev"
     assert gid in _plan_keys(client, plans["pro"]) and gid not in _plan_keys(client, plans["free"])
-    free = gateway.register("fedcba9876543210", "mg_fedcba9876543210_" + "t" * 43, "enterprise")
+    free = gateway.register("fedcba9876543210", "enterprise")
     assert free in _plan_keys(client, plans["free"])  # unknown tier: the free plan
     gateway.remove(gid)
     assert gid not in {k["id"] for k in client.get_api_keys()["items"]}
@@ -65,13 +68,13 @@ def test_a_key_that_cannot_join_its_plan_is_not_left_behind(apigw: tuple[Any, di
 
     gateway = ApiGatewayKeys(plans, PlanDown())
     with pytest.raises(ConnectionError):
-        gateway.register("0123456789abcdef", "mg_0123456789abcdef_" + "s" * 43, "free")
+        gateway.register("0123456789abcdef", "free")
     assert client.get_api_keys()["items"] == []
 
 
 def test_settings_choose_the_adapter() -> None:
     assert isinstance(key_gateway_from_settings(Settings(usage_plan_ids="")), NoopKeyGateway)
-    assert NoopKeyGateway().register("k", "v", "free") is None
+    assert NoopKeyGateway().register("k", "free") is None
     with mock_aws():
         client = boto3.client("apigateway", region_name="us-east-1")
         chosen = key_gateway_from_settings(Settings(usage_plan_ids=json.dumps({"free": "p1"})), client)

@@ -176,18 +176,25 @@ def test_api_key_expiry_and_last_use(client: TestClient, stack: Stack) -> None:
     )
 
 
-def test_keys_are_registered_at_the_gateway_and_revoke_removes_both(client: TestClient, stack: Stack) -> None:
+def test_pro_keys_are_registered_at_the_gateway_and_revoke_removes_both(
+    client: TestClient, stack: Stack
+) -> None:
     h = login(client, "gw@example.com")["headers"]
+    free = _key(client, h)
+    assert stack.gateway.keys == {}  # free keys spend none of the account's gateway key quota
+    next(iter(stack.store.users.values())).tier = "pro"
     created = _key(client, h)
-    assert list(stack.gateway.keys.values()) == [(created["key_id"], created["api_key"], "free")]
-    stored = next(iter(stack.store.keys.values()))
-    assert stored.gateway_key_id == "gw1" and stored.tier == "free"
+    assert list(stack.gateway.keys.values()) == [(created["key_id"], "pro")]  # never the secret
+    stored = stack.store.get_api_key(next(iter(stack.store.users)), created["key_id"])
+    assert stored is not None and stored.gateway_key_id == "gw1" and stored.tier == "pro"
     assert client.delete(f"/users/api-keys/{created['key_id']}", headers=h).status_code == 204
+    assert client.delete(f"/users/api-keys/{free['key_id']}", headers=h).status_code == 204
     assert stack.gateway.keys == {} and stack.store.keys == {}
 
 
 def test_gateway_failures_leave_nothing_half_done(client: TestClient, stack: Stack) -> None:
     h = login(client, "gwfail@example.com")["headers"]
+    next(iter(stack.store.users.values())).tier = "pro"
     stack.gateway.fail = True
     r = client.post("/users/api-keys", json={"name": "k"}, headers=h)
     assert r.status_code == 503 and stack.store.keys == {}

@@ -49,7 +49,8 @@ def test_per_key_limit_follows_the_tier(make_stack: Any) -> None:
         assert statuses == [200, 200, 200, 429]
         statuses = [client.get("/analysis/history", headers=pro).status_code for _ in range(7)]
         assert statuses == [200] * 6 + [429]
-        assert sorted(t for _, _, t in stack.gateway.keys.values()) == ["free", "pro"]
+        # only the pro key has a gateway key of its own; the free one is metered by a shard key
+        assert [t for _, t in stack.gateway.keys.values()] == ["pro"]
 
 
 def test_login_is_limited_per_ip(make_stack: Any) -> None:

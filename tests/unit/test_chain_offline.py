@@ -11,7 +11,7 @@ from moneygrow.agents.runner import AgentDeps
 from moneygrow.chain.reader import ChainReader, ChainUnavailable, chain_reader_factory
 from moneygrow.chains import Chain
 from moneygrow.config import Settings
-from moneygrow.models import AgentStatus, AnalysisTask
+from moneygrow.models import AnalysisTask
 
 DEAD = ["http://127.0.0.1:9", "http://127.0.0.1:1"]  # nothing listens there
 TOKEN = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
@@ -63,10 +63,11 @@ def test_wallet_csv_parsing(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("configured", ["", "/nonexistent/wallets.csv"])
-def test_smart_money_degrades_without_a_wallet_list(configured: str) -> None:
-    settings = Settings(rpc_urls={c: DEAD for c in Chain}, smart_money_wallets=configured)
+def test_smart_money_needs_the_chain_not_a_wallet_list(configured: str) -> None:
+    """The agent works from the chain (and the registry): no list is fine, no node is an error the
+    workflow retries."""
+    settings = Settings(rpc_urls={c: DEAD for c in Chain}, smart_money_wallets=configured, rpc_timeout_s=0.5)
     deps = AgentDeps(settings=settings, chain=chain_reader_factory(settings), models=None)  # type: ignore[arg-type]
     task = AnalysisTask(task_id="t", user_id="u", token_address=TOKEN, chain=Chain.ETHEREUM)
-    result = smart_money.analyse(task, deps)
-    assert result.status is AgentStatus.DEGRADED
-    assert result.findings == [] and len(result.gaps) == 1 and "smart_money_wallets" in result.gaps[0]
+    with pytest.raises(ChainUnavailable):
+        smart_money.analyse(task, deps)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import boto3
+import joblib
 import pytest
 from moto import mock_aws
 
 from moneygrow.config import Settings
+from moneygrow.ml.artifact import ModelRefused, check_schema, library_versions
 from moneygrow.ml.model_store import (
     CachingModelStore,
     LocalDirModelStore,
@@ -39,7 +44,7 @@ def test_s3_round_trip(s3: Any) -> None:
     bundle = {"model": {"weights": [1.0, 2.0]}, "feature_names": ["a", "b"], "version": "v1"}
     store.save("scam_bytecode", bundle)
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET)["Contents"]]
-    assert keys == ["models/scam_bytecode.joblib"]
+    assert keys == ["models/scam_bytecode.joblib", "models/scam_bytecode.manifest.json"]
     assert store.load("scam_bytecode") == bundle
 
 
@@ -106,3 +111,76 @@ def test_store_from_settings_accepts_a_local_path(tmp_path: Path) -> None:
     store = model_store_from_settings(Settings(model_bucket=f"file://{tmp_path}"))
     store.save("m", {"v": 3})
     assert LocalDirModelStore(tmp_path).load("m") == {"v": 3}
+
+
+# --- the manifest: checked before anything is unpickled ---------------------------------------------
+
+
+def test_manifest_records_hash_versions_and_schema(tmp_path: Path) -> None:
+    store = LocalDirModelStore(tmp_path)
+    store.save("m", {"feature_names": ["a", "b"], "version": "v1", "metrics": {"roc_auc": 0.9}})
+    manifest = store.load_manifest("m")
+    assert manifest is not None
+    raw = (tmp_path / "models" / "m.joblib").read_bytes()
+    assert manifest["sha256"] == hashlib.sha256(raw).hexdigest()
+    assert manifest["libraries"] == library_versions()
+    assert set(manifest["libraries"]) == {"scikit-learn", "numpy", "scipy", "joblib"}
+    assert manifest["feature_names"] == ["a", "b"] and manifest["metrics"] == {"roc_auc": 0.9}
+
+
+class Bomb:
+    """Unpickling this would run code: the tampered artifact must be refused before that."""
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        return (_explode, ("unpickled a tampered artifact",))
+
+
+def _explode(message: str) -> None:
+    raise AssertionError(message)
+
+
+def test_tampered_artifact_is_refused_before_unpickling(tmp_path: Path) -> None:
+    store = LocalDirModelStore(tmp_path)
+    store.save("m", {"feature_names": ["a"], "version": "v1"})
+    buf = io.BytesIO()
+    joblib.dump(Bomb(), buf)
+    (tmp_path / "models" / "m.joblib").write_bytes(buf.getvalue())
+    with pytest.raises(ModelRefused, match="sha256"):
+        store.load("m")
+
+
+def test_artifact_without_manifest_is_refused(tmp_path: Path) -> None:
+    store = LocalDirModelStore(tmp_path)
+    store.save("m", {"v": 1})
+    (tmp_path / "models" / "m.manifest.json").unlink()
+    with pytest.raises(ModelRefused, match="no manifest"):
+        store.load("m")
+
+
+def test_other_library_versions_are_refused_with_the_versions_named(tmp_path: Path) -> None:
+    store = LocalDirModelStore(tmp_path)
+    store.save("m", {"v": 1})
+    path = tmp_path / "models" / "m.manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["libraries"]["scikit-learn"] = "1.9.1"
+    path.write_text(json.dumps(manifest))
+    with pytest.raises(ModelRefused, match=r"scikit-learn trained 1\.9\.1 / running"):
+        store.load("m")
+
+
+def test_schema_mismatch_is_refused_with_a_clear_error() -> None:
+    bundle = {"feature_names": ["a", "b"], "version": "v1"}
+    check_schema("m", ["a", "b"], bundle)
+    with pytest.raises(ModelRefused, match=r"feature schema mismatch.*missing \['c'\]"):
+        check_schema("m", ["a", "b", "c"], bundle)
+
+
+def test_refusals_are_not_cached(tmp_path: Path) -> None:
+    inner = LocalDirModelStore(tmp_path)
+    inner.save("m", {"v": 1})
+    (tmp_path / "models" / "m.joblib").write_bytes(b"not the artifact")
+    cached = CachingModelStore(inner)
+    with pytest.raises(ModelRefused):
+        cached.load("m")
+    inner.save("m", {"v": 2})  # a good model uploaded afterwards is picked up
+    assert cached.load("m") == {"v": 2}

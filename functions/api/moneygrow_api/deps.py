@@ -11,6 +11,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 
 from moneygrow.adapters.apigateway import KeyGateway, NoopKeyGateway
 from moneygrow.audit import audit, ref
+from moneygrow.auth import api_keys
 from moneygrow.auth.tokens import TokenIssuer
 from moneygrow.config import Settings
 from moneygrow.errors import Forbidden, Unauthorized
@@ -100,13 +101,15 @@ def current_principal(
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
     api_key: Annotated[str | None, Security(_api_key)],
 ) -> Principal:
-    # Bearer first: behind API Gateway a browser session also sends the frontend's edge key as
-    # X-API-Key (the usage plan needs one on every request), which is not an app key.
-    if bearer:
+    # In the cloud every credential arrives as a Bearer (the gateway's authorizer reads only the
+    # Authorization header): an access token, or an API key (`mg_...`). X-API-Key works too.
+    if bearer and not api_keys.looks_like_key(bearer.credentials):
         principal = Principal(accounts.user_from_access_token(deps.store, deps.issuer, bearer.credentials))
         bucket, tier = f"user:{principal.user.user_id}", principal.user.tier
-    elif api_key:
-        principal = accounts.principal_from_api_key(deps.store, api_key)
+    elif bearer or api_key:
+        principal = accounts.principal_from_api_key(
+            deps.store, bearer.credentials if bearer else str(api_key)
+        )
         assert principal.key is not None
         bucket, tier = f"key:{principal.key.key_id}", principal.key.tier
     else:

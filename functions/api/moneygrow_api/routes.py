@@ -185,6 +185,7 @@ def revoke_key(key_id: KeyId, principal: Session, deps: Deps) -> Response:
     "/analyze",
     tags=["analysis"],
     status_code=status.HTTP_202_ACCEPTED,
+    response_model=AnalyzeResponse,  # documents the body the JSONResponse below carries
     responses=_errors(*_AUTHED, 503, *_BODY),
 )
 def analyze(body: AnalyzeRequest, principal: Analyzer, deps: Deps) -> JSONResponse:

@@ -8,7 +8,7 @@ from typing import Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from moneygrow.chains import Chain
-from moneygrow.models import AnalysisStatus
+from moneygrow.models import AgentStatus, AnalysisResult, AnalysisStatus
 from moneygrow.store.records import Analysis, ApiKey, User
 
 T = TypeVar("T")
@@ -202,9 +202,19 @@ RESULT_EXAMPLE: dict[str, Any] = {
 }
 
 
+class AgentSummary(BaseModel):
+    """How one agent ended (stored with the analysis when the workflow finishes)."""
+
+    agent: str
+    status: AgentStatus | None = None
+    duration_ms: int | None = None
+    gaps: list[str] = Field(default_factory=list)
+    error: str | None = None
+
+
 class AnalysisResponse(AnalysisSummary):
     updated_at: datetime
-    result: dict[str, Any] | None = Field(
+    result: AnalysisResult | None = Field(
         description="The verdict (moneygrow.models.AnalysisResult; policy in moneygrow.verdict): kind "
         "TOKEN or NOT_A_TOKEN (then risk_score and risk_level are null), the overall score and level, "
         "contract_risk and market_risk sub-scores {score, level, top_reasons}, confidence (share of the "
@@ -213,16 +223,16 @@ class AnalysisResponse(AnalysisSummary):
         examples=[RESULT_EXAMPLE],
     )
     error: dict[str, Any] | None
-    agents: list[dict[str, Any]]
+    agents: list[AgentSummary]
 
     @classmethod
     def full(cls, a: Analysis) -> AnalysisResponse:
         return cls(
             **AnalysisSummary.of(a).model_dump(),
             updated_at=a.updated_at,
-            result=a.result,
+            result=AnalysisResult.model_validate(a.result) if a.result is not None else None,
             error=a.error,
-            agents=a.agents,
+            agents=[AgentSummary.model_validate(agent) for agent in a.agents],
         )
 
 

@@ -1,9 +1,10 @@
-"""API keys at the edge: each app key is also an API Gateway key in its tier's usage plan.
+"""Pro API keys at the edge: each is also an API Gateway key in the pro usage plan, which enforces
+the plan's rate, burst and daily quota for that key before the Lambda runs.
 
-API Gateway enforces the plan's rate, burst and daily quota per key before the Lambda runs; the app
-keeps its own limits (moneygrow.ratelimit) for JWT callers and for login/register. API Gateway matches
-the X-API-Key header against a key's value, so the key is created with the app key's plaintext value
-(API Gateway stores key values; the app's table keeps only the hash).
+The gateway takes its keys from the authorizer (API key source AUTHORIZER; see
+moneygrow.services.edge), so a gateway key's value is a metering id derived from the app key's id,
+never the secret: clients never send it. Free keys and browser sessions use the CDK app's fixed
+shard keys and make no gateway key at all, so no sign-up depends on the account's key quota.
 """
 
 from __future__ import annotations
@@ -14,17 +15,18 @@ from typing import Any, Protocol
 from botocore.exceptions import ClientError
 
 from moneygrow.config import Settings
+from moneygrow.metering import key_meter_value
 
 
 class KeyGateway(Protocol):
-    def register(self, key_id: str, value: str, tier: str) -> str | None: ...  # the gateway key id
+    def register(self, key_id: str, tier: str) -> str | None: ...  # the gateway key id
     def remove(self, gateway_key_id: str) -> None: ...  # idempotent
 
 
 class NoopKeyGateway:
     """Local dev and tests without API Gateway: nothing to register."""
 
-    def register(self, key_id: str, value: str, tier: str) -> str | None:
+    def register(self, key_id: str, tier: str) -> str | None:
         return None
 
     def remove(self, gateway_key_id: str) -> None:
@@ -32,24 +34,26 @@ class NoopKeyGateway:
 
 
 class ApiGatewayKeys:
-    def __init__(self, usage_plan_ids: dict[str, str], client: Any = None) -> None:
+    def __init__(self, usage_plan_ids: dict[str, str], client: Any = None, stage: str = "local") -> None:
         if "free" not in usage_plan_ids:
             raise ValueError("usage_plan_ids needs at least a 'free' plan")
         self._plans = dict(usage_plan_ids)
+        self._stage = stage
         if client is None:
             import boto3
 
             client = boto3.client("apigateway")
         self._client = client
 
-    def register(self, key_id: str, value: str, tier: str) -> str | None:
+    def register(self, key_id: str, tier: str) -> str | None:
         plan = self._plans.get(tier, self._plans["free"])
         created = self._client.create_api_key(
-            name=f"moneygrow-{key_id}",
+            name=f"moneygrow-{self._stage}-{key_id}",
             description=f"MoneyGrow user key {key_id} ({tier})",
             enabled=True,
-            value=value,
-            tags={"moneygrow:key_id": key_id, "moneygrow:tier": tier},
+            value=key_meter_value(self._stage, key_id),
+            # the stage tag is what the API role's delete permission is conditioned on
+            tags={"moneygrow:key_id": key_id, "moneygrow:tier": tier, "moneygrow:stage": self._stage},
         )
         gateway_id = str(created["id"])
         try:
@@ -74,4 +78,4 @@ def key_gateway_from_settings(settings: Settings, client: Any = None) -> KeyGate
     plans = json.loads(settings.usage_plan_ids)
     if not isinstance(plans, dict) or not all(isinstance(v, str) and v for v in plans.values()):
         raise ValueError('MONEYGROW_USAGE_PLAN_IDS must be a JSON object {"free": "<id>", "pro": "<id>"}')
-    return ApiGatewayKeys({str(k): str(v) for k, v in plans.items()}, client)
+    return ApiGatewayKeys({str(k): str(v) for k, v in plans.items()}, client, settings.stage)

@@ -18,6 +18,7 @@ from moneygrow.providers import Providers
 if TYPE_CHECKING:
     from moneygrow.chain.reader import ChainReader
     from moneygrow.ml.model_store import ModelStore
+    from moneygrow.store.wallets import WalletRegistry
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class AgentDeps:
     chain: Callable[[Chain], ChainReader]  # one reader per chain, cached across invocations
     models: ModelStore
     providers: Providers = field(default_factory=Providers)  # none configured: agents name the gaps
+    wallets: WalletRegistry | None = None  # the wallet registry (smart money); None: not configured
 
 
 class Agent(Protocol):
@@ -53,6 +55,7 @@ def default_deps() -> AgentDeps:
     from moneygrow.adapters.providers_factory import providers_from_settings
     from moneygrow.chain.reader import chain_reader_factory
     from moneygrow.ml.model_store import model_store_from_settings
+    from moneygrow.store.factory import wallet_registry_from_settings
 
     settings = get_settings()
     return AgentDeps(
@@ -60,6 +63,7 @@ def default_deps() -> AgentDeps:
         chain=chain_reader_factory(settings),
         models=model_store_from_settings(settings),
         providers=providers_from_settings(settings),
+        wallets=wallet_registry_from_settings(settings),
     )
 
 

@@ -1,13 +1,16 @@
 """Where trained model bundles live: S3 in the cloud, a directory locally and in tests.
 
 A bundle is a dict (see moneygrow.ml.training.ModelBundle): {"model", "feature_names", "version",
-"metrics", "trained_at", ...} serialised with joblib. joblib files are pickles: only load them from
-a store this service itself writes to (the model bucket is private to the stack).
+"metrics", "trained_at", ...} serialised with joblib, stored as models/<name>.joblib with
+models/<name>.manifest.json beside it (moneygrow.ml.artifact). joblib files are pickles: `load`
+checks the manifest (sha256, library versions) *before* unpickling and raises ModelRefused when it
+does not hold; the model bucket is also private to the stack.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -15,13 +18,16 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import joblib
 
+from moneygrow.ml.artifact import ModelRefused, build_manifest, parse_manifest, verify_bundle, verify_bytes
+
 if TYPE_CHECKING:
     from moneygrow.config import Settings
 
 
 class ModelStore(Protocol):
     def load(self, name: str) -> Any | None:
-        """The stored object, or None when there is no model of that name."""
+        """The stored object, or None when there is no model of that name; ModelRefused when the
+        stored one fails its manifest."""
         ...
 
     def save(self, name: str, obj: Any) -> None: ...
@@ -33,33 +39,66 @@ def _key(name: str) -> str:
     return f"models/{name}.joblib"
 
 
+def _manifest_key(name: str) -> str:
+    return _key(name).removesuffix(".joblib") + ".manifest.json"
+
+
 def _dumps(obj: Any) -> bytes:
     buf = io.BytesIO()
     joblib.dump(obj, buf, compress=3)
     return buf.getvalue()
 
 
-def _loads(raw: bytes) -> Any:
-    return joblib.load(io.BytesIO(raw))
+class _BlobStore:
+    """load/save in terms of two blobs; subclasses implement _get (None when absent) and _put."""
+
+    def _get(self, key: str) -> bytes | None:
+        raise NotImplementedError
+
+    def _put(self, key: str, raw: bytes) -> None:
+        raise NotImplementedError
+
+    def load(self, name: str) -> Any | None:
+        raw = self._get(_key(name))
+        if raw is None:
+            return None
+        manifest_raw = self._get(_manifest_key(name))
+        if manifest_raw is None:
+            raise ModelRefused(f"model {name}: no manifest beside the artifact: not loaded")
+        manifest = parse_manifest(name, manifest_raw)
+        verify_bytes(name, manifest, raw)
+        obj = joblib.load(io.BytesIO(raw))  # a pickle: only after the sha256 and versions checked out
+        verify_bundle(name, manifest, obj)
+        return obj
+
+    def load_manifest(self, name: str) -> dict[str, Any] | None:
+        raw = self._get(_manifest_key(name))
+        return None if raw is None else parse_manifest(name, raw)
+
+    def save(self, name: str, obj: Any) -> None:
+        raw = _dumps(obj)
+        manifest = build_manifest(name, raw, obj)
+        # The artifact first: a reader that sees the new manifest with the old artifact refuses it
+        # (sha256), never loads a mismatched pair.
+        self._put(_key(name), raw)
+        self._put(_manifest_key(name), json.dumps(manifest, indent=2, sort_keys=True).encode())
 
 
-class LocalDirModelStore:
-    """<path>/models/<name>.joblib (same layout as the bucket)."""
+class LocalDirModelStore(_BlobStore):
+    """<path>/models/<name>.joblib + .manifest.json (same layout as the bucket)."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
 
-    def load(self, name: str) -> Any | None:
-        file = self.path / _key(name)
-        if not file.is_file():
-            return None
-        return _loads(file.read_bytes())
+    def _get(self, key: str) -> bytes | None:
+        file = self.path / key
+        return file.read_bytes() if file.is_file() else None
 
-    def save(self, name: str, obj: Any) -> None:
-        file = self.path / _key(name)
+    def _put(self, key: str, raw: bytes) -> None:
+        file = self.path / key
         file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = file.with_suffix(".tmp")
-        tmp.write_bytes(_dumps(obj))
+        tmp = file.with_name(file.name + ".tmp")
+        tmp.write_bytes(raw)
         tmp.replace(file)
 
 
@@ -72,8 +111,8 @@ def _default_s3_client_factory(region: str | None = None) -> Callable[[], Any]:
     return factory
 
 
-class S3ModelStore:
-    """s3://<bucket>/models/<name>.joblib. The client is created on first use."""
+class S3ModelStore(_BlobStore):
+    """s3://<bucket>/models/<name>.joblib (+ .manifest.json). The client is created on first use."""
 
     def __init__(self, bucket: str, client_factory: Callable[[], Any] | None = None) -> None:
         self.bucket = bucket
@@ -86,18 +125,19 @@ class S3ModelStore:
             self._client = self._client_factory()
         return self._client
 
-    def load(self, name: str) -> Any | None:
+    def _get(self, key: str) -> bytes | None:
         try:
-            response = self.client.get_object(Bucket=self.bucket, Key=_key(name))
+            response = self.client.get_object(Bucket=self.bucket, Key=key)
         except Exception as exc:  # botocore's ClientError, without importing botocore here
             code = getattr(exc, "response", {}).get("Error", {}).get("Code")
             if code in ("NoSuchKey", "404", "NotFound"):
                 return None
             raise
-        return _loads(response["Body"].read())
+        body: bytes = response["Body"].read()
+        return body
 
-    def save(self, name: str, obj: Any) -> None:
-        self.client.put_object(Bucket=self.bucket, Key=_key(name), Body=_dumps(obj))
+    def _put(self, key: str, raw: bytes) -> None:
+        self.client.put_object(Bucket=self.bucket, Key=key, Body=raw)
 
 
 class CachingModelStore:

@@ -1,9 +1,17 @@
 """Training and honest evaluation of the bytecode scam classifier (used by ml/train.py and tests).
 
-Evaluation reports, on a stratified held-out split: ROC-AUC, PR-AUC, Brier score and accuracy at
-0.5, overall and within compiler eras (the data README's confounder), plus the AUC of the compiler
-epoch *alone* as a baseline: if the model is not clearly above it, it has learnt the era, not scams.
-The deployed model is then refitted on all rows; the metrics in the bundle are the held-out ones.
+Evaluation reports, on a held-out split grouped by code (identical runtime code once the compiler's
+metadata is stripped stays on one side): ROC-AUC, PR-AUC, Brier score and accuracy at 0.5, overall
+and within compiler eras (the data README's confounder), plus the AUC of the compiler epoch *alone*
+as a baseline: if the model is not clearly above it, it has learnt the era, not scams. The deployed
+model is then refitted on all rows (one booster, one sigmoid calibrator: not an ensemble); the
+metrics in the bundle are the held-out ones.
+
+The bundle also records where the model has data (`domain`): the training rows per compiler era
+and class, and the standardised training features with the 99th percentile of their
+nearest-neighbour distances. moneygrow.ml.serving answers "no basis" for code of an era without
+both classes in training (all labelled code is solc < 0.6) or farther from every training token
+than that.
 """
 
 from __future__ import annotations
@@ -18,14 +26,17 @@ from pathlib import Path
 from typing import Any, TypedDict
 
 import numpy as np
+from numpy.typing import NDArray
 from sklearn.base import ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import GradientBoostingClassifier
 from sklearn.inspection import permutation_importance
 from sklearn.metrics import accuracy_score, average_precision_score, brier_score_loss, roc_auc_score
-from sklearn.model_selection import StratifiedKFold, train_test_split
+from sklearn.model_selection import StratifiedGroupKFold
 
-from moneygrow.ml.features import FEATURE_NAMES, extract_features, read_metadata
+from moneygrow.ml.evaluation import both_classes
+from moneygrow.ml.evaluation import metrics as held_out_metrics
+from moneygrow.ml.features import FEATURE_NAMES, extract_features, read_metadata, strip_metadata
 
 MODEL_NAME = "scam_bytecode"
 THRESHOLD = 0.5
@@ -39,6 +50,9 @@ class ModelBundle(TypedDict):
     trained_at: str
     threshold: float
     top_features: list[str]  # by permutation importance on the held-out split
+    kind: str  # "bytecode"
+    domain: dict[str, Any]  # where the model has data (see `domain`)
+    data: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -76,7 +90,7 @@ def load_token_bytecode(data_dir: str | Path, *, hard_cases: bool = False) -> li
     return rows
 
 
-def feature_matrix(codes: Sequence[bytes], names: Sequence[str] = FEATURE_NAMES) -> np.ndarray:
+def feature_matrix(codes: Sequence[bytes], names: Sequence[str] = FEATURE_NAMES) -> NDArray[Any]:
     feats = [extract_features(c) for c in codes]
     return np.array([[f[n] for n in names] for f in feats], dtype=float)
 
@@ -85,20 +99,60 @@ def feature_matrix(codes: Sequence[bytes], names: Sequence[str] = FEATURE_NAMES)
 
 
 def make_model(n_minority: int, seed: int = 0) -> ClassifierMixin:
-    """Gradient boosting (small, regularised: ~500 rows) with sigmoid calibration by internal CV."""
+    """Gradient boosting (small, regularised: ~500 rows) with one sigmoid calibrator fitted on
+    internal cross-validated predictions (ensemble=False: one booster is served, not k)."""
     base = GradientBoostingClassifier(
         n_estimators=150, max_depth=3, learning_rate=0.05, subsample=0.8, random_state=seed
     )
     cv = max(2, min(5, n_minority))
-    model: ClassifierMixin = CalibratedClassifierCV(base, method="sigmoid", cv=cv)
+    model: ClassifierMixin = CalibratedClassifierCV(base, method="sigmoid", cv=cv, ensemble=False)
     return model
 
 
-def _safe(fn: Any, y: np.ndarray, p: np.ndarray) -> float | None:
+def rows_sha256(rows: Sequence[TrainingRow]) -> str:
+    """A fingerprint of the training data: every (address, label, code), in address order."""
+    digest = hashlib.sha256()
+    for r in sorted(rows, key=lambda r: (r.address, r.code)):
+        digest.update(f"{r.address}:{r.label}:".encode() + hashlib.sha256(r.code).digest())
+    return digest.hexdigest()
+
+
+def code_groups(codes: Sequence[bytes]) -> list[str]:
+    """Duplicate code (the compiler's metadata stripped) shares a group: never on both sides."""
+    return [hashlib.sha256(strip_metadata(c)).hexdigest() for c in codes]
+
+
+OOD_QUANTILE = 0.99
+MIN_ROWS_PER_CLASS = 20  # an era needs this many scams and as many legit tokens to have a basis
+
+
+def domain(x: NDArray[Any], y: NDArray[Any], eras: NDArray[Any]) -> dict[str, Any]:
+    """Where the model has data: rows per compiler era and class; the standardised training matrix
+    and the OOD_QUANTILE of its leave-one-out nearest-neighbour distances."""
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale == 0] = 1.0
+    z = ((x - mean) / scale).astype(np.float32)
+    d = np.sqrt(((z[:, None, :] - z[None, :, :]) ** 2).sum(axis=2))
+    np.fill_diagonal(d, np.inf)
+    per_era: dict[str, dict[str, int]] = {}
+    for era, label in zip(eras.tolist(), y.tolist(), strict=True):
+        per_era.setdefault(str(era), {"0": 0, "1": 0})[str(label)] += 1
+    return {
+        "eras": per_era,
+        "min_rows_per_class": MIN_ROWS_PER_CLASS,
+        "mean": mean.tolist(),
+        "scale": scale.tolist(),
+        "train_z": z,
+        "distance_threshold": float(np.quantile(d.min(axis=1), OOD_QUANTILE)),
+    }
+
+
+def _safe(fn: Any, y: NDArray[Any], p: NDArray[Any]) -> float | None:
     return float(fn(y, p)) if len(set(y.tolist())) == 2 else None
 
 
-def classification_metrics(y: np.ndarray, p: np.ndarray) -> dict[str, Any]:
+def classification_metrics(y: NDArray[Any], p: NDArray[Any]) -> dict[str, Any]:
     return {
         "n": len(y),
         "positives": int(y.sum()),
@@ -109,7 +163,7 @@ def classification_metrics(y: np.ndarray, p: np.ndarray) -> dict[str, Any]:
     }
 
 
-def _group_metrics(y: np.ndarray, p: np.ndarray, groups: np.ndarray) -> dict[str, Any]:
+def _group_metrics(y: NDArray[Any], p: NDArray[Any], groups: NDArray[Any]) -> dict[str, Any]:
     return {str(g): classification_metrics(y[groups == g], p[groups == g]) for g in sorted(set(groups))}
 
 
@@ -118,17 +172,19 @@ def _epoch_rank(epoch: str) -> float:
 
 
 def evaluate_split(
-    x_train: np.ndarray,
-    y_train: np.ndarray,
-    x_test: np.ndarray,
-    y_test: np.ndarray,
-    meta_test: dict[str, np.ndarray],
+    x_train: NDArray[Any],
+    y_train: NDArray[Any],
+    x_test: NDArray[Any],
+    y_test: NDArray[Any],
+    meta_test: dict[str, NDArray[Any]],
     seed: int = 0,
 ) -> tuple[ClassifierMixin, dict[str, Any]]:
     model = make_model(int(min(y_train.sum(), len(y_train) - y_train.sum())), seed)
     model.fit(x_train, y_train)
     p = model.predict_proba(x_test)[:, 1]
     metrics = classification_metrics(y_test, p)
+    if both_classes(y_test):
+        metrics.update({k: v for k, v in held_out_metrics(y_test, p).items() if k.startswith("recall_at")})
     metrics["by_compiler_era"] = _group_metrics(y_test, p, meta_test["era"])
     metrics["by_compiler_epoch"] = _group_metrics(y_test, p, meta_test["epoch"])
     epoch_score = np.array([_epoch_rank(e) for e in meta_test["epoch"]])
@@ -139,7 +195,7 @@ def evaluate_split(
     return model, metrics
 
 
-def _meta(codes: Sequence[bytes]) -> dict[str, np.ndarray]:
+def _meta(codes: Sequence[bytes]) -> dict[str, NDArray[Any]]:
     metas = [read_metadata(c) for c in codes]
     return {
         "era": np.array([m.compiler_era for m in metas]),
@@ -161,8 +217,9 @@ def train_bundle(rows: Sequence[TrainingRow], *, seed: int = 0, test_size: float
     x = feature_matrix(codes)
     y = np.array([r.label for r in rows], dtype=int)
     meta = _meta(codes)
-    idx_train, idx_test = train_test_split(
-        np.arange(len(rows)), test_size=test_size, stratify=y, random_state=seed
+    folds = max(2, round(1 / test_size))
+    idx_train, idx_test = next(
+        StratifiedGroupKFold(folds, shuffle=True, random_state=seed).split(x, y, code_groups(codes))
     )
     model, metrics = evaluate_split(
         x[idx_train], y[idx_train], x[idx_test], y[idx_test], {k: v[idx_test] for k, v in meta.items()}, seed
@@ -180,7 +237,10 @@ def train_bundle(rows: Sequence[TrainingRow], *, seed: int = 0, test_size: float
     metrics["training_seconds"] = round(time.perf_counter() - started, 2)
     trained_at = datetime.now(UTC)
     return {
+        "kind": "bytecode",
         "model": final,
+        "domain": domain(x, y, meta["era"]),
+        "data": {"rows": len(rows), "positives": int(y.sum()), "rows_sha256": rows_sha256(rows)},
         "feature_names": list(FEATURE_NAMES),
         "version": _version(trained_at, len(rows)),
         "metrics": metrics,
@@ -197,7 +257,8 @@ def cross_validate(rows: Sequence[TrainingRow], *, folds: int = 5, seed: int = 0
     y = np.array([r.label for r in rows], dtype=int)
     meta = _meta(codes)
     per_fold: dict[str, list[float]] = {"roc_auc": [], "pr_auc": [], "brier": []}
-    for train_idx, test_idx in StratifiedKFold(folds, shuffle=True, random_state=seed).split(x, y):
+    splitter = StratifiedGroupKFold(folds, shuffle=True, random_state=seed)
+    for train_idx, test_idx in splitter.split(x, y, code_groups(codes)):
         _, m = evaluate_split(
             x[train_idx], y[train_idx], x[test_idx], y[test_idx], {k: v[test_idx] for k, v in meta.items()}
         )
@@ -206,7 +267,7 @@ def cross_validate(rows: Sequence[TrainingRow], *, folds: int = 5, seed: int = 0
     return {k: {"mean": float(np.mean(v)), "std": float(np.std(v))} for k, v in per_fold.items()}
 
 
-def score_rows(bundle: ModelBundle, rows: Sequence[TrainingRow]) -> np.ndarray:
+def score_rows(bundle: ModelBundle, rows: Sequence[TrainingRow]) -> NDArray[Any]:
     x = feature_matrix([r.code for r in rows], bundle["feature_names"])
-    proba: np.ndarray = bundle["model"].predict_proba(x)[:, 1]
+    proba: NDArray[Any] = bundle["model"].predict_proba(x)[:, 1]
     return proba

@@ -27,6 +27,7 @@ from moneygrow.store.base import EmailTaken, Page, Store
 from moneygrow.store.records import ApiKey, RefreshFamily, User
 
 SCOPES = ("read", "analyze")
+PRO_TIER = "pro"  # the tier whose API keys are metered one by one at the edge
 MAX_KEYS_PER_USER = 25
 _REJECTED = "token is not valid"  # the one message for every refused token
 # A refresh token rotated out less than this long ago still gets the current one (two tabs).
@@ -225,7 +226,9 @@ def create_api_key(
     new = api_keys.generate_key()
     now = utcnow()
     try:
-        gateway_id = gateway.register(new.key_id, new.plaintext, user.tier)
+        # Only pro keys get a gateway key of their own (metered per key by the pro plan); free keys
+        # are metered by shared shard keys, so creating them never spends the account's key quota.
+        gateway_id = gateway.register(new.key_id, user.tier) if user.tier == PRO_TIER else None
     except Exception as exc:
         logger.exception("could not register the API key with API Gateway", extra={"key_id": new.key_id})
         raise ServiceUnavailable("API keys cannot be created right now, try again shortly") from exc

@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from moneygrow.config import Settings, get_settings
 from moneygrow.store.base import Store
+from moneygrow.store.wallets import WalletRegistry
 
 
 def store_from_settings(settings: Settings) -> Store:
@@ -18,3 +19,10 @@ def store_from_settings(settings: Settings) -> Store:
 def default_store() -> Store:
     """The process-wide store of a Lambda function (built at first use, kept while warm)."""
     return store_from_settings(get_settings())
+
+
+def wallet_registry_from_settings(settings: Settings) -> WalletRegistry:
+    """The wallet registry lives in the application table (store/wallets_dynamo.py)."""
+    from moneygrow.store.wallets_dynamo import DynamoWalletRegistry
+
+    return DynamoWalletRegistry(settings.table_name, settings.aws_region)

@@ -1,0 +1,114 @@
+import { useEffect, useState } from "react";
+
+import type { AnalysisResponse } from "../api/types";
+import { shortAddress } from "../lib/address";
+import styles from "./ProgressView.module.css";
+
+export const AGENTS: { name: string; title: string; does: string }[] = [
+  {
+    name: "heuristic",
+    title: "Contract checks",
+    does: "reads the code, simulates a buy, a transfer and a sell, and executes the owner's powers",
+  },
+  { name: "ml", title: "ML model", does: "compares the bytecode with known scam contracts" },
+  { name: "smart_money", title: "Smart money", does: "checks whether tracked wallets hold the token" },
+];
+
+type StepState = "queued" | "running" | "OK" | "DEGRADED" | "FAILED" | "not reported";
+
+export function agentState(analysis: AnalysisResponse, agent: string): StepState {
+  const summary = analysis.agents.find((a) => a.agent === agent);
+  const final = analysis.result?.agent_statuses?.[agent] ?? summary?.status;
+  if (final) return final;
+  if (analysis.status === "PENDING") return "queued";
+  if (analysis.status === "RUNNING") return "running";
+  return "not reported";
+}
+
+const LABEL: Record<StepState, string> = {
+  queued: "Queued",
+  running: "Running…",
+  OK: "Done",
+  DEGRADED: "Done, partly",
+  FAILED: "Failed",
+  "not reported": "Not reported",
+};
+
+function useElapsed(since: string): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), 1000);
+    return () => window.clearInterval(timer);
+  }, []);
+  return Math.max(0, Math.round((now - new Date(since).getTime()) / 1000));
+}
+
+export function ProgressView({
+  analysis,
+  gaveUp = false,
+  onCheckAgain,
+}: {
+  analysis: AnalysisResponse;
+  gaveUp?: boolean;
+  onCheckAgain?: () => void;
+}) {
+  const elapsed = useElapsed(analysis.created_at);
+  const running = analysis.status === "PENDING" || analysis.status === "RUNNING";
+  return (
+    <section className="stack" aria-labelledby="progress-title">
+      {running && (
+        <>
+          <h1 id="progress-title">Analysing {shortAddress(analysis.token_address)}</h1>
+          <p className="lead" role="status" aria-live="polite">
+            {analysis.status === "PENDING" ? "Queued" : "The agents are working"} · {elapsed} s elapsed
+          </p>
+        </>
+      )}
+      {!running && <h2 id="progress-title">Agents</h2>}
+      <ol className={styles.steps}>
+        {AGENTS.map((agent) => {
+          const state = agentState(analysis, agent.name);
+          const summary = analysis.agents.find((a) => a.agent === agent.name);
+          return (
+            <li key={agent.name} className={styles.step} data-state={state}>
+              <span className={styles.dot} aria-hidden="true" />
+              <div>
+                <strong>{agent.title}</strong> <span className={styles.state}>{LABEL[state]}</span>
+                <div className="hint">{agent.does}</div>
+                {summary?.error && <div className="field-error">{summary.error}</div>}
+                {state === "DEGRADED" && summary?.gaps && summary.gaps.length > 0 && (
+                  <ul className="plain small" aria-label={`What ${agent.title} could not do`}>
+                    {summary.gaps.map((gap) => (
+                      <li key={gap}>{gap}</li>
+                    ))}
+                  </ul>
+                )}
+              </div>
+            </li>
+          );
+        })}
+        <li className={styles.step} data-state={running ? "queued" : analysis.status === "FAILED" ? "FAILED" : "OK"}>
+          <span className={styles.dot} aria-hidden="true" />
+          <div>
+            <strong>Verdict</strong>{" "}
+            <span className={styles.state}>{running ? "Waiting for the agents" : analysis.status === "FAILED" ? "Not produced" : "Ready"}</span>
+            <div className="hint">merges the agents' findings into one explained risk level</div>
+          </div>
+        </li>
+      </ol>
+      {running && gaveUp && (
+        <div role="alert" className="alert warning">
+          <span>
+            This is taking longer than usual ({elapsed} s). The analysis keeps running: check again, or find it later in
+            your history.
+          </span>
+          {onCheckAgain && (
+            <button type="button" className="button secondary small" onClick={onCheckAgain}>
+              Check again
+            </button>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}

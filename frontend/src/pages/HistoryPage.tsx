@@ -1,0 +1,164 @@
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { lazy, Suspense, useMemo, useState } from "react";
+import { Link } from "react-router-dom";
+
+import { useApi } from "../api/context";
+import type { AnalysisSummary } from "../api/types";
+import { ErrorMessage } from "../components/ErrorMessage";
+import { CHAINS, shortAddress } from "../lib/address";
+import { dateTime, LEVEL_ORDER, levelClass } from "../lib/format";
+import { useTitle } from "../lib/useTitle";
+
+const RiskOverTimeChart = lazy(() => import("../components/charts").then((m) => ({ default: m.RiskOverTimeChart })));
+
+export const PAGE_SIZE = 20;
+
+/** Tokens analysed more than once with a score, oldest point first: the series for "risk over time". */
+export function repeatedTokens(items: AnalysisSummary[]): Map<string, AnalysisSummary[]> {
+  const byToken = new Map<string, AnalysisSummary[]>();
+  for (const item of items) {
+    if (item.risk_score === null || item.risk_score === undefined) continue;
+    const key = `${item.chain}:${item.token_address.toLowerCase()}`;
+    byToken.set(key, [...(byToken.get(key) ?? []), item]);
+  }
+  for (const [key, list] of byToken) {
+    if (list.length < 2) byToken.delete(key);
+    else list.sort((a, b) => a.created_at.localeCompare(b.created_at));
+  }
+  return byToken;
+}
+
+export function HistoryPage() {
+  const api = useApi();
+  useTitle("History");
+  const [chain, setChain] = useState("");
+  const [level, setLevel] = useState("");
+  const query = useInfiniteQuery({
+    queryKey: ["history"],
+    queryFn: ({ pageParam }) => api.history(pageParam, PAGE_SIZE),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+  });
+  const items = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);
+  const shown = items.filter((a) => (!chain || a.chain === chain) && (!level || a.risk_level === level));
+  const repeated = useMemo(() => repeatedTokens(items), [items]);
+  const [selected, setSelected] = useState("");
+  const seriesKey = selected && repeated.has(selected) ? selected : [...repeated.keys()][0];
+  const series = seriesKey ? repeated.get(seriesKey) : undefined;
+
+  return (
+    <div className="stack">
+      <h1>Your analyses</h1>
+      <div className="row wrap" role="group" aria-label="Filters">
+        <label className="field">
+          <span>Chain</span>
+          <select value={chain} onChange={(e) => setChain(e.target.value)}>
+            <option value="">All chains</option>
+            {CHAINS.map((c) => (
+              <option key={c.value} value={c.value}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>Level</span>
+          <select value={level} onChange={(e) => setLevel(e.target.value)}>
+            <option value="">All levels</option>
+            {LEVEL_ORDER.map((l) => (
+              <option key={l} value={l}>
+                {l}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <ErrorMessage error={query.error} onRetry={() => void query.refetch()} />
+      {query.isPending && <p role="status">Loading your analyses…</p>}
+      {query.isSuccess && items.length === 0 && (
+        <p>
+          No analyses yet. <Link to="/">Analyse your first token</Link>.
+        </p>
+      )}
+      {items.length > 0 && (
+        <div className="table-scroll">
+          <table className="table">
+            <caption className="visually-hidden">Analyses, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Token</th>
+                <th scope="col">Chain</th>
+                <th scope="col">Status</th>
+                <th scope="col">Risk</th>
+                <th scope="col">When</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((a) => (
+                <tr key={a.task_id}>
+                  <td>
+                    <Link to={`/analyses/${a.task_id}`} className="mono">
+                      {shortAddress(a.token_address)}
+                    </Link>
+                  </td>
+                  <td>{CHAINS.find((c) => c.value === a.chain)?.label ?? a.chain}</td>
+                  <td>{a.status.toLowerCase()}</td>
+                  <td>
+                    {a.risk_level ? (
+                      <span className={`level-pill ${levelClass(a.risk_level)}`}>
+                        {a.risk_score ?? "–"} {a.risk_level}
+                      </span>
+                    ) : (
+                      "—"
+                    )}
+                  </td>
+                  <td>{dateTime(a.created_at)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {shown.length === 0 && <p>No analysis matches these filters{query.hasNextPage ? " on the pages loaded" : ""}.</p>}
+        </div>
+      )}
+      {query.hasNextPage && (
+        <div>
+          <button
+            type="button"
+            className="button secondary"
+            onClick={() => void query.fetchNextPage()}
+            disabled={query.isFetchingNextPage}
+          >
+            {query.isFetchingNextPage ? "Loading…" : "Load more"}
+          </button>
+        </div>
+      )}
+      {series && seriesKey && (
+        <section className="card stack" aria-labelledby="over-time-title">
+          <h2 id="over-time-title">Risk over time</h2>
+          {repeated.size > 1 && (
+            <label className="field">
+              <span>Token</span>
+              <select value={seriesKey} onChange={(e) => setSelected(e.target.value)}>
+                {[...repeated.entries()].map(([key, list]) => (
+                  <option key={key} value={key}>
+                    {shortAddress(list[0]!.token_address)} ({list[0]!.chain}, {list.length} analyses)
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          <Suspense fallback={<p className="hint">Loading the chart…</p>}>
+            <RiskOverTimeChart
+              label={`Risk score of ${shortAddress(series[0]!.token_address)}`}
+              points={series.map((a) => ({
+                when: new Date(a.created_at).toLocaleString(undefined, { dateStyle: "short", timeStyle: "medium" }),
+                score: a.risk_score ?? 0,
+                level: a.risk_level ?? "",
+              }))}
+            />
+          </Suspense>
+        </section>
+      )}
+    </div>
+  );
+}

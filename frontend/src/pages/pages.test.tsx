@@ -1,0 +1,243 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+
+import { apiError, fakeServer, json } from "../test/fakeServer";
+import { analysis, RESULT, TASK, TOKEN, TOKENS } from "../test/fixtures";
+import { renderApp } from "../test/render";
+
+const ME = { user_id: "u1", email: "trader@example.com", created_at: "2026-01-01T00:00:00Z", tier: "free" };
+const KEY = {
+  key_id: "00112233445566aa",
+  name: "bot",
+  prefix: "mg_live_ab",
+  created_at: "2026-01-01T00:00:00Z",
+  last_used_at: null,
+  scopes: ["read", "analyze"],
+  expires_at: null,
+  tier: "free",
+};
+
+describe("sign up and sign in", () => {
+  it("sends a signed-out visitor to sign in, and signs up into the analyze screen", async () => {
+    const server = fakeServer({
+      "POST /auth/register": () => json({ status: "accepted", message: "ok" }, 202),
+      "POST /auth/token": () => json(TOKENS),
+      "GET /users/me": () => json(ME),
+    });
+    const { user } = renderApp("/history", server.fetch, { signedIn: false });
+    expect(await screen.findByRole("heading", { name: "Sign in" })).toBeInTheDocument();
+    await user.click(screen.getByRole("link", { name: "Create an account" }));
+    await user.type(screen.getByLabelText("Email"), "trader@example.com");
+    await user.type(screen.getByLabelText("Password"), "a long passphrase");
+    await user.click(screen.getByRole("button", { name: "Sign up" }));
+    expect(await screen.findByRole("heading", { name: "Is this token a scam?" })).toBeInTheDocument();
+    expect(await screen.findByText("trader@example.com")).toBeInTheDocument();
+    expect(server.calls.map((c) => `${c.method} ${c.path}`)).toEqual(
+      expect.arrayContaining(["POST /auth/register", "POST /auth/token"]),
+    );
+  });
+
+  it("shows the API's message when the credentials are wrong", async () => {
+    const server = fakeServer({ "POST /auth/token": () => apiError(401, "unauthorized", "invalid email or password") });
+    const { user } = renderApp("/sign-in", server.fetch, { signedIn: false });
+    await user.type(screen.getByLabelText("Email"), "x@example.com");
+    await user.type(screen.getByLabelText("Password"), "wrong");
+    await user.click(screen.getByRole("button", { name: "Sign in" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("Your session has ended. Please sign in again.");
+  });
+});
+
+describe("analyze", () => {
+  it("checks the address before sending anything", async () => {
+    const server = fakeServer({ "GET /users/me": () => json(ME) });
+    const { user } = renderApp("/", server.fetch);
+    await user.type(await screen.findByLabelText("Token contract address"), "0x1234");
+    await user.click(screen.getByRole("button", { name: "Analyze" }));
+    expect(screen.getByText("An address is 0x followed by 40 characters; this one has 4.")).toBeInTheDocument();
+    expect(screen.getByLabelText("Token contract address")).toHaveAttribute("aria-invalid", "true");
+    expect(server.calls.some((c) => c.path === "/analyze")).toBe(false);
+  });
+
+  it("submits, shows each agent while the workflow runs, then the result", async () => {
+    const running = analysis({ status: "RUNNING", result: null, agents: [], completed_at: null });
+    const server = fakeServer({
+      "GET /users/me": () => json(ME),
+      "POST /analyze": () => json({ task_id: TASK, status: "PENDING", deduplicated: false, links: { self: "x" } }, 202),
+      "GET /analysis/:id": [() => json(running), () => json(analysis())],
+    });
+    const { user } = renderApp("/", server.fetch);
+    await user.type(await screen.findByLabelText("Token contract address"), TOKEN);
+    await user.selectOptions(screen.getByLabelText("Chain"), "bsc");
+    await user.click(screen.getByRole("button", { name: "Analyze" }));
+    expect(await screen.findByRole("heading", { name: /Analysing 0x5FbDB2/ })).toBeInTheDocument();
+    expect(screen.getAllByText("Running…")).toHaveLength(3);
+    expect(await screen.findByRole("heading", { name: "Trap Token (TRAP)" }, { timeout: 4000 })).toBeInTheDocument();
+    expect(window.location.pathname).toBe(`/analyses/${TASK}`);
+    expect(server.calls.find((c) => c.path === "/analyze")!.body).toEqual({ token_address: TOKEN, chain: "bsc" });
+  });
+
+  it("says 'slow down' with the wait when rate limited", async () => {
+    const server = fakeServer({
+      "GET /users/me": () => json(ME),
+      "POST /analyze": () => apiError(429, "rate_limited", "rate limit exceeded", { "Retry-After": "12" }),
+    });
+    const { user } = renderApp("/", server.fetch);
+    await user.type(await screen.findByLabelText("Token contract address"), TOKEN);
+    await user.click(screen.getByRole("button", { name: "Analyze" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("Slow down: too many requests. Retry in 12 s.");
+  });
+});
+
+describe("result", () => {
+  it("shows the verdict, findings by severity, simulation, ML, advice and agents", async () => {
+    const server = fakeServer({ "GET /users/me": () => json(ME), "GET /analysis/:id": () => json(analysis()) });
+    renderApp(`/analyses/${TASK}`, server.fetch);
+    const overall = await screen.findByRole("meter", { name: "Overall risk" });
+    expect(overall).toHaveAttribute("aria-valuenow", "92");
+    expect(screen.getByRole("meter", { name: "Contract risk" })).toHaveAttribute("aria-valuenow", "92");
+    expect(screen.getByRole("meter", { name: "Market risk" })).toHaveAttribute("aria-valuenow", "30");
+    expect(screen.getByText(/the real level may be higher/)).toBeInTheDocument();
+
+    const findings = screen.getByRole("region", { name: "Findings (3)" });
+    const groups = within(findings).getAllByRole("heading", { level: 3 }).map((h) => h.textContent);
+    expect(groups).toEqual(["CRITICAL 1 finding", "HIGH 1 finding", "MEDIUM 1 finding"]);
+    expect(within(findings).getByText("The owner can create new tokens at will.")).toBeInTheDocument();
+    expect(within(findings).getByText("mint(address,uint256)")).toBeInTheDocument();
+
+    const sim = screen.getByRole("region", { name: "Trade simulation" });
+    expect(within(sim).getByText("Sell tax").nextSibling).toHaveTextContent("60.0 %");
+    expect(within(sim).getByText("Can sell").nextSibling).toHaveTextContent("Yes");
+    const ml = screen.getByRole("region", { name: "ML model" });
+    expect(ml).toHaveTextContent("83 %");
+    expect(ml).toHaveTextContent("gb-2026-11");
+    expect(ml).toHaveTextContent("Basis: bytecode model, held-out AUC 0.91");
+    expect(within(ml).getByText(/Has mint selector/)).toHaveTextContent("Has mint selector: 1 (+0.42)");
+    expect(screen.getByRole("region", { name: "What could not be checked" })).toHaveTextContent("no wallet list");
+    expect(screen.getByRole("region", { name: "Recommendations" })).toHaveTextContent("Critical risk: do not buy.");
+    expect(await screen.findByText(/1 of 5 tracked smart-money wallets hold this token/)).toBeInTheDocument();
+    const agents = screen.getByRole("region", { name: "Agents" });
+    expect(within(agents).getByText("Done, partly")).toBeInTheDocument();
+    expect(within(agents).getByRole("list", { name: "What Smart money could not do" })).toHaveTextContent(
+      "no wallet list",
+    );
+    expect(screen.getByRole("button", { name: "Copy link" })).toBeInTheDocument();
+  });
+
+  it("explains an address that is not a token, without a score", async () => {
+    const notToken = analysis({
+      risk_score: null,
+      risk_level: null,
+      result: { ...RESULT, kind: "NOT_A_TOKEN", risk_score: null, risk_level: null, heuristic_risks: [] },
+    });
+    const server = fakeServer({ "GET /users/me": () => json(ME), "GET /analysis/:id": () => json(notToken) });
+    renderApp(`/analyses/${TASK}`, server.fetch);
+    expect(await screen.findByRole("heading", { name: "This address is not a token" })).toBeInTheDocument();
+    expect(screen.queryByRole("meter")).not.toBeInTheDocument();
+  });
+
+  it("says when the ML model does not apply, and shows a missing simulation", async () => {
+    const noMl = analysis({ result: { ...RESULT, ml_prediction: null, trade_simulation: null } });
+    const server = fakeServer({ "GET /users/me": () => json(ME), "GET /analysis/:id": () => json(noMl) });
+    renderApp(`/analyses/${TASK}`, server.fetch);
+    const ml = await screen.findByRole("region", { name: "ML model" });
+    expect(ml).toHaveTextContent("does not apply to this token");
+    expect(screen.getByRole("region", { name: "Trade simulation" })).toHaveTextContent("The simulation did not run");
+  });
+
+  it("shows why an analysis failed", async () => {
+    const failed = analysis({ status: "FAILED", result: null, error: { code: "x", message: "the workflow timed out" } });
+    const server = fakeServer({ "GET /users/me": () => json(ME), "GET /analysis/:id": () => json(failed) });
+    renderApp(`/analyses/${TASK}`, server.fetch);
+    expect(await screen.findByRole("heading", { name: "The analysis failed" })).toBeInTheDocument();
+    expect(screen.getByRole("alert")).toHaveTextContent("the workflow timed out");
+  });
+});
+
+describe("history", () => {
+  it("lists analyses, filters by level and pages on", async () => {
+    const base = { status: "COMPLETED", chain: "ethereum", completed_at: null, links: { self: "x" } };
+    const page1 = {
+      items: [
+        { ...base, task_id: "a".repeat(32), token_address: TOKEN, created_at: "2026-02-01T00:00:00Z", risk_score: 80, risk_level: "HIGH" },
+        { ...base, task_id: "b".repeat(32), token_address: TOKEN, created_at: "2026-01-01T00:00:00Z", risk_score: 20, risk_level: "LOW" },
+      ],
+      next_cursor: "c1",
+    };
+    const page2 = {
+      items: [{ ...base, task_id: "c".repeat(32), token_address: "0x" + "3".repeat(40), chain: "bsc", created_at: "2025-12-01T00:00:00Z", risk_score: 90, risk_level: "CRITICAL" }],
+      next_cursor: null,
+    };
+    const server = fakeServer({
+      "GET /users/me": () => json(ME),
+      "GET /analysis/history": (req) => json(req.search.includes("cursor=c1") ? page2 : page1),
+    });
+    const { user } = renderApp("/history", server.fetch);
+    const table = await screen.findByRole("table");
+    expect(within(table).getAllByRole("row")).toHaveLength(3);
+    expect(await screen.findByRole("heading", { name: "Risk over time" })).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Load more" }));
+    await waitFor(() => expect(within(table).getAllByRole("row")).toHaveLength(4));
+    expect(screen.queryByRole("button", { name: "Load more" })).not.toBeInTheDocument();
+    await user.selectOptions(screen.getByLabelText("Level"), "LOW");
+    expect(within(table).getAllByRole("row")).toHaveLength(2);
+    await user.selectOptions(screen.getByLabelText("Level"), "");
+    await user.selectOptions(screen.getByLabelText("Chain"), "bsc");
+    expect(within(table).getAllByRole("row")).toHaveLength(2);
+    expect(within(table).getByText("90 CRITICAL")).toBeInTheDocument();
+  });
+});
+
+describe("rate limits while reading", () => {
+  it("waits as long as Retry-After says and tries again", async () => {
+    const page = { items: [], next_cursor: null };
+    const server = fakeServer({
+      "GET /users/me": () => json(ME),
+      "GET /analysis/history": [
+        () => apiError(429, "rate_limited", "rate limit exceeded", { "Retry-After": "0" }),
+        () => json(page),
+      ],
+    });
+    renderApp("/history", server.fetch);
+    expect(await screen.findByText(/No analyses yet/)).toBeInTheDocument();
+    expect(server.calls.filter((c) => c.path === "/analysis/history")).toHaveLength(2);
+    expect(screen.queryByRole("alert")).not.toBeInTheDocument();
+  });
+});
+
+describe("API keys", () => {
+  it("creates a key shown once with a copy button, lists and revokes it", async () => {
+    let keys = [KEY];
+    const server = fakeServer({
+      "GET /users/me": () => json(ME),
+      "GET /users/api-keys": () => json({ items: keys, next_cursor: null }),
+      "POST /users/api-keys": () => json({ ...KEY, key_id: "ffeeddccbbaa0099", name: "ci", api_key: "mg_live_secret" }, 201),
+      "DELETE /users/api-keys/:id": (req) => {
+        keys = keys.filter((k) => !req.path.endsWith(k.key_id));
+        return json(null, 204);
+      },
+    });
+    const { user } = renderApp("/keys", server.fetch);
+    expect(await screen.findByText("mg_live_ab…")).toBeInTheDocument();
+    expect(screen.getAllByText("free").length).toBeGreaterThan(0);
+    await user.type(screen.getByLabelText("Name"), "ci");
+    await user.click(screen.getByLabelText("read (results and history)"));
+    await user.click(screen.getByRole("button", { name: "Create key" }));
+    expect(await screen.findByTestId("new-api-key")).toHaveTextContent("mg_live_secret");
+    expect(screen.getByText("Copy it now: it is shown only once.")).toBeInTheDocument();
+    expect(server.calls.find((c) => c.method === "POST")!.body).toEqual({
+      name: "ci",
+      scopes: ["analyze"],
+      expires_in_days: null,
+    });
+    await user.click(screen.getByRole("button", { name: "Copy key" }));
+    expect(await screen.findByText("Copied")).toBeInTheDocument();
+    expect(await navigator.clipboard.readText()).toBe("mg_live_secret");
+    await user.click(screen.getByRole("button", { name: "I have stored it" }));
+    expect(screen.queryByTestId("new-api-key")).not.toBeInTheDocument();
+
+    await user.click(screen.getByRole("button", { name: "Revoke key bot" }));
+    await user.click(screen.getByRole("button", { name: "Confirm revoke" }));
+    expect(await screen.findByText("No keys yet.")).toBeInTheDocument();
+    expect(server.calls.some((c) => c.method === "DELETE" && c.path === `/users/api-keys/${KEY.key_id}`)).toBe(true);
+  });
+});
