@@ -20,6 +20,7 @@ import json
 import logging
 import os
 import secrets
+import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -154,6 +155,20 @@ def local_stack(args: argparse.Namespace) -> Iterator[tuple[dict[str, Any], str]
             server.stop()
 
 
+def busy_ports(ports: dict[str, int]) -> dict[str, int]:
+    """The ports (0 = not used) that another process is listening on or holding."""
+    taken = {}
+    for what, port in ports.items():
+        if not port:
+            continue
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                taken[what] = port
+    return taken
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -164,6 +179,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--anvil-port", type=int, default=8545)
     parser.add_argument("--state-dir", default=str(ROOT / ".local"), help="chain addresses, wallets, secret")
     args = parser.parse_args(argv)
+    taken = busy_ports(
+        {"API": args.api_port, "web app": args.web_port, "moto": args.moto_port, "anvil": args.anvil_port}
+    )
+    if taken:  # say so at once, instead of a server that hangs on a port another process holds
+        print(
+            "make dev: "
+            + ", ".join(f"port {port} ({what}) is in use" for what, port in taken.items())
+            + ". Stop the other process (another `make dev`?) or pick ports: "
+            "uv run python -m devstack --api-port N --web-port N --moto-port N --anvil-port N",
+            file=sys.stderr,
+        )
+        return 2
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto server's per-request lines
 
     import uvicorn

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import io
+import json
+import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -135,3 +138,24 @@ def same_body(response: Any) -> Any:
     if isinstance(body, dict) and isinstance(body.get("error"), dict):
         body = {**body, "error": {**body["error"], "request_id": None}}
     return body
+
+
+@pytest.fixture
+def logs() -> Iterator[io.StringIO]:
+    """Everything the Powertools logger writes, with its own JSON formatter."""
+    from moneygrow.observability import logger
+
+    buf = io.StringIO()
+    handler = logging.StreamHandler(buf)
+    handler.setFormatter(logger.registered_formatter)
+    target = logging.getLogger(logger.service)
+    target.addHandler(handler)
+    try:
+        yield buf
+    finally:
+        target.removeHandler(handler)
+
+
+def audit_events(out: str) -> list[dict[str, Any]]:
+    lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    return [e for e in lines if e.get("audit")]

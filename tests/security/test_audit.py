@@ -3,36 +3,12 @@
 from __future__ import annotations
 
 import io
-import json
-import logging
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from moneygrow.services import accounts
-from tests.security.conftest import PASSWORD
-
-
-@pytest.fixture
-def logs() -> Iterator[io.StringIO]:
-    """Everything the Powertools logger writes, with its own JSON formatter."""
-    from moneygrow.observability import logger
-
-    buf = io.StringIO()
-    handler = logging.StreamHandler(buf)
-    handler.setFormatter(logger.registered_formatter)
-    target = logging.getLogger(logger.service)
-    target.addHandler(handler)
-    try:
-        yield buf
-    finally:
-        target.removeHandler(handler)
-
-
-def _events(out: str) -> list[dict[str, Any]]:
-    lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
-    return [e for e in lines if e.get("audit")]
+from tests.security.conftest import PASSWORD, audit_events
 
 
 def test_security_events_are_logged_without_secrets(
@@ -62,7 +38,7 @@ def test_security_events_are_logged_without_secrets(
             created["api_key"],
         ]
     out = logs.getvalue()
-    events = _events(out)
+    events = audit_events(out)
     names = [e["security_event"] for e in events]
     for expected in (
         "register",
@@ -92,7 +68,7 @@ def test_audit_drops_secret_fields_whatever_the_caller_passes(logs: io.StringIO)
 
     audit("test_event", user_id="u1", password="hunter2hunter2", api_key="mg_x", token="t0k3n", Secret="s")
     out = logs.getvalue()
-    (event,) = _events(out)
+    (event,) = audit_events(out)
     assert event["user_id"] == "u1" and event["security_event"] == "test_event"
     for leaked in ("hunter2hunter2", "mg_x", "t0k3n", '"Secret"'):
         assert leaked not in out

@@ -254,6 +254,51 @@ def create_api_key(
     return key, new.plaintext
 
 
+TIERS = ("free", PRO_TIER)
+
+
+def change_tier(store: Store, gateway: KeyGateway, email: str, tier: str, actor: str, reason: str) -> User:
+    """The one way a user changes tier (an operator's command: moneygrow.admin): the user, then each
+    of their API keys (a pro key gets its own gateway key, a free one gives it back), then one audit
+    event naming who did it and why. Safe to run again after a failure: it converges."""
+    if tier not in TIERS:
+        raise ValidationFailed(f"tier must be one of {TIERS}", {"tier": tier})
+    if not actor.strip() or not reason.strip():
+        raise ValidationFailed("a tier change needs the operator's name and a reason")
+    user = store.get_user_by_email(normalise_email(email))
+    if user is None:
+        raise NotFound("no account with this email")
+    old = user.tier
+    store.set_user_tier(user.user_id, tier)
+    cursor: str | None = None
+    moved = 0
+    while True:
+        page = store.list_api_keys(user.user_id, 100, cursor)
+        for key in page.items:
+            gateway_id = key.gateway_key_id
+            if tier == PRO_TIER and gateway_id is None:
+                gateway_id = gateway.register(key.key_id, tier)
+            elif tier != PRO_TIER and gateway_id is not None:
+                gateway.remove(gateway_id)
+                gateway_id = None
+            if (key.tier, key.gateway_key_id) != (tier, gateway_id):
+                store.put_api_key(key.model_copy(update={"tier": tier, "gateway_key_id": gateway_id}))
+                moved += 1
+        cursor = page.cursor
+        if cursor is None:
+            break
+    audit(
+        "tier_changed",
+        user_id=user.user_id,
+        old_tier=old,
+        new_tier=tier,
+        actor=actor,
+        reason=reason,
+        keys=moved,
+    )
+    return user.model_copy(update={"tier": tier})
+
+
 def list_api_keys(store: Store, user_id: str, limit: int, cursor: str | None) -> Page[ApiKey]:
     return store.list_api_keys(user_id, limit, cursor)
 

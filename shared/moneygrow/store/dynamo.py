@@ -250,6 +250,11 @@ class DynamoStore:
                 raise EmailTaken(user.email) from exc
             raise
 
+    def set_user_tier(self, user_id: str, tier: str) -> None:
+        UserItem(pk=_user_pk(user_id), sk="PROFILE").update(
+            actions=[UserItem.tier.set(tier)], condition=UserItem.pk.exists()
+        )
+
     def get_user(self, user_id: str) -> User | None:
         try:
             item = UserItem.get(_user_pk(user_id), "PROFILE", consistent_read=True)

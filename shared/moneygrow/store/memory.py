@@ -59,6 +59,10 @@ class MemoryStore:
     def get_user(self, user_id: str) -> User | None:
         return self.users.get(user_id)
 
+    def set_user_tier(self, user_id: str, tier: str) -> None:
+        with self._lock:
+            self.users[user_id] = self.users[user_id].model_copy(update={"tier": tier})
+
     def get_user_by_email(self, email: str) -> User | None:
         uid = self.emails.get(email)
         return self.users.get(uid) if uid else None
