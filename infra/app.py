@@ -6,6 +6,7 @@ CDK_CONTEXT_JSON='{"stage": "prod"}' uv run python infra/app.py (the App reads t
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -71,11 +72,20 @@ def main() -> None:
     except ValueError as exc:  # a configuration mistake: say it plainly, no traceback
         sys.exit(f"synth: {exc}")
     assembly = app.synth()
-    # Run without the CDK CLI (make synth, devstack), nothing would show the stacks' warnings.
-    for stack in assembly.stacks:
-        for message in stack.messages:
-            level = str(message.level).rsplit(".", 1)[-1].lower()
-            print(f"[{level}] {stack.stack_name} {message.id}: {message.entry.data}", file=sys.stderr)
+    # Run without the CDK CLI (make synth, devstack), nothing would show the stacks' warnings: read
+    # them from the cloud assembly's manifest (plain JSON; jsii cannot always proxy the messages).
+    out = Path(assembly.directory)
+    manifest = json.loads((out / "manifest.json").read_text())
+    for name, artifact in manifest.get("artifacts", {}).items():
+        metadata = dict(artifact.get("metadata") or {})
+        if artifact.get("additionalMetadataFile"):  # newer CDKs keep a stack's metadata beside it
+            metadata.update(json.loads((out / artifact["additionalMetadataFile"]).read_text()))
+        for path, entries in metadata.items():
+            for entry in entries:
+                kind = str(entry.get("type", ""))
+                if kind in ("aws:cdk:warning", "aws:cdk:error", "aws:cdk:info"):
+                    level = kind.rsplit(":", 1)[-1]
+                    print(f"[{level}] {name} {path}: {entry.get('data')}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -156,18 +156,7 @@ class Api(Construct):
                 actions=["states:DescribeStateMachine"], resources=[state_machine.state_machine_arn]
             )
         )
-        stack = cdk.Stack.of(self)
-        parameter = jwt_secret if isinstance(jwt_secret, str) else jwt_secret.parameter_name
-        fn.add_to_role_policy(
-            iam.PolicyStatement(
-                actions=["ssm:GetParameter"],
-                resources=[
-                    stack.format_arn(service="ssm", resource="parameter", resource_name=parameter.lstrip("/"))
-                ],
-            )
-        )
-        if not isinstance(jwt_secret, str):
-            jwt_secret.secret.grant_read(fn)
+        _grant_jwt_key(fn, jwt_secret)
         self._grant_key_registration()
         assert fn.role is not None
         acknowledge(
@@ -400,18 +389,8 @@ class Api(Construct):
     def _grant_authorizer(self, table: dynamodb.ITable, jwt_secret: JwtSecret | str) -> None:
         """The authorizer reads the JWT key and looks API keys up by hash (gsi1): nothing else."""
         fn = self.authorizer_function
+        _grant_jwt_key(fn, jwt_secret)
         stack = cdk.Stack.of(self)
-        parameter = jwt_secret if isinstance(jwt_secret, str) else jwt_secret.parameter_name
-        fn.add_to_role_policy(
-            iam.PolicyStatement(
-                actions=["ssm:GetParameter"],
-                resources=[
-                    stack.format_arn(service="ssm", resource="parameter", resource_name=parameter.lstrip("/"))
-                ],
-            )
-        )
-        if not isinstance(jwt_secret, str):
-            jwt_secret.secret.grant_read(fn)
         index = stack.format_arn(
             service="dynamodb", resource="table", resource_name=f"{table.table_name}/index/gsi1"
         )
@@ -454,3 +433,13 @@ class Api(Construct):
             ),
         ):
             acknowledge(api, rule, reason)
+
+
+def _grant_jwt_key(fn: lambda_.Function, jwt_secret: JwtSecret | str) -> None:
+    """Read the JWT signing key: its SSM parameter (or Parameter Store's name for the secret)."""
+    stack = cdk.Stack.of(fn)
+    parameter = jwt_secret if isinstance(jwt_secret, str) else jwt_secret.parameter_name
+    arn = stack.format_arn(service="ssm", resource="parameter", resource_name=parameter.lstrip("/"))
+    fn.add_to_role_policy(iam.PolicyStatement(actions=["ssm:GetParameter"], resources=[arn]))
+    if not isinstance(jwt_secret, str):
+        jwt_secret.secret.grant_read(fn)

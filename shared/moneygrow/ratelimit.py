@@ -95,31 +95,25 @@ class RateLimiter:
         self._clock = clock
 
     def hit(self, bucket: str, limit: Limit) -> Decision:
-        now, start, reset = self._window(limit)
-        if not self.policy.enabled:
-            return Decision(True, limit.requests, limit.requests, reset, 0)
-        count = self._store.incr_counter(f"{bucket}#{limit.window_s}#{start}", reset + 60)
-        allowed = count <= limit.requests
-        return Decision(
-            allowed=allowed,
-            limit=limit.requests,
-            remaining=max(0, limit.requests - count),
-            reset=reset,
-            retry_after=0 if allowed else max(1, math.ceil(reset - now)),
-        )
-
-    def _window(self, limit: Limit) -> tuple[float, int, int]:
-        now = self._clock()
-        start = int(now // limit.window_s) * limit.window_s
-        return now, start, start + limit.window_s
+        return self._decide(bucket, limit, counting=True)
 
     def peek(self, bucket: str, limit: Limit) -> Decision:
         """The bucket's state without counting this request (for counters of failures only)."""
-        now, start, reset = self._window(limit)
+        return self._decide(bucket, limit, counting=False)
+
+    def _decide(self, bucket: str, limit: Limit, *, counting: bool) -> Decision:
+        now = self._clock()
+        start = int(now // limit.window_s) * limit.window_s
+        reset = start + limit.window_s
         if not self.policy.enabled:
             return Decision(True, limit.requests, limit.requests, reset, 0)
-        count = self._store.read_counter(f"{bucket}#{limit.window_s}#{start}")
-        allowed = count < limit.requests
+        key = f"{bucket}#{limit.window_s}#{start}"
+        if counting:  # this request is one of the count
+            count = self._store.incr_counter(key, reset + 60)
+            allowed = count <= limit.requests
+        else:  # the next one would be
+            count = self._store.read_counter(key)
+            allowed = count < limit.requests
         return Decision(
             allowed=allowed,
             limit=limit.requests,
