@@ -94,6 +94,9 @@ class StageConfig:
                 '{"ethereum":["https://..."],"bsc":[...],"polygon":[...]}\' (or, for a template used '
                 "only with the local chain, -c moneygrow:localChain=true)"
             )
+        if stage == "prod" and not node.try_get_context("moneygrow:alarmEmail"):
+            # alarms that reach nobody are no alarms: prod names who gets them
+            raise ValueError("stage 'prod' needs -c moneygrow:alarmEmail=<who receives the alarms>")
         domain = node.try_get_context("moneygrow:domainName")
         certificate = node.try_get_context("moneygrow:certificateArn")
         if bool(domain) != bool(certificate):
@@ -195,8 +198,10 @@ class MoneyGrowStack(cdk.Stack):
             "Observability",
             stage=config.stage,
             rest_api=self.api.rest_api,
+            table=self.data.table,
             functions={
                 "Api": self.api.function,
+                "Authorizer": self.api.authorizer_function,
                 "Aggregate": self.workflow.aggregate_function,
                 "FailAnalysis": self.workflow.fail_function,
                 "WalletRegistryJob": self.wallet_registry.function,

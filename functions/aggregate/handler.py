@@ -3,11 +3,12 @@
 from typing import Any
 
 from moneygrow.aggregate import aggregate, fail
-from moneygrow.observability import logger
+from moneygrow.observability import logger, metrics
 from moneygrow.store.factory import default_store
 
 
 @logger.inject_lambda_context
+@metrics.log_metrics  # flushes the verdict counts (EMF) at the end of the invocation
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return aggregate(event, default_store())
 

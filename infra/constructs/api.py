@@ -281,6 +281,16 @@ class Api(Construct):
                 ),
             ),
         )
+        # API Gateway would create its execution log group itself, kept forever: own it, with the
+        # stage's retention, before the stage starts logging.
+        execution_logs = logs.LogGroup(
+            self,
+            "ExecutionLogs",
+            log_group_name=f"API-Gateway-Execution-Logs_{api.rest_api_id}/{self._defaults.stage}",
+            retention=self._defaults.log_retention,
+            removal_policy=self._defaults.removal_policy,
+        )
+        api.deployment_stage.node.add_dependency(execution_logs)
         self._acknowledge_api_findings(api)
         return api
 

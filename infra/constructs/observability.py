@@ -1,7 +1,8 @@
 """Observability: one CloudWatch dashboard and the alarms that page the ops SNS topic.
 
-Alarms: API 5xx and p95 latency, per-function errors and throttles, state-machine failures and
-timeouts, and any message in a dead-letter queue. (Powertools' service name, log level and metrics
+Alarms: API 5xx, 4xx (429s included) and p95 latency, per-function errors and throttles, DynamoDB
+throttling, the share of degraded verdicts, state-machine failures and timeouts, and any message in a
+dead-letter queue. (Powertools' service name, log level and metrics
 namespace are in every function's environment, see infra/stack.py.)
 """
 
@@ -13,6 +14,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as actions
+from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
@@ -20,6 +22,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 PERIOD = cdk.Duration.minutes(5)
+DEGRADED_MIN_VERDICTS = 20
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,9 @@ class Thresholds:
     function_errors_per_period: int = 1
     function_throttles_per_period: int = 1
     failed_executions_per_period: int = 1
+    api_4xx_per_period: int = 500  # refused logins, rate limits, bad input: a spike is an attack or a bug
+    table_throttles_per_period: int = 1
+    degraded_share: float = 0.2  # of at least DEGRADED_MIN_VERDICTS verdicts in the period
 
 
 class Observability(Construct):
@@ -43,6 +49,7 @@ class Observability(Construct):
         state_machine: sfn.StateMachine,
         dead_letter_queues: dict[str, sqs.IQueue],
         ops_topic: sns.ITopic,
+        table: dynamodb.ITable,
         thresholds: Thresholds | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
@@ -56,6 +63,18 @@ class Observability(Construct):
         api_count = rest_api.metric_count(period=PERIOD, statistic="Sum")
         self._alarm("Api5xx", api_5xx, t.api_5xx_per_period, "API Gateway 5xx responses")
         self._alarm("ApiLatencyP95", api_p95, t.api_p95_latency_ms, "API Gateway p95 latency (ms)")
+        api_4xx = rest_api.metric_client_error(period=PERIOD, statistic="Sum")
+        self._alarm("Api4xx", api_4xx, t.api_4xx_per_period, "API Gateway 4xx responses (429 included)")
+        throttled = cloudwatch.MathExpression(
+            expression="r + w",
+            using_metrics={
+                "r": table.metric("ReadThrottleEvents", period=PERIOD, statistic="Sum"),
+                "w": table.metric("WriteThrottleEvents", period=PERIOD, statistic="Sum"),
+            },
+            period=PERIOD,
+        )
+        self._alarm("TableThrottles", throttled, t.table_throttles_per_period, "DynamoDB throttled requests")
+        self._alarm("DegradedVerdicts", _degraded_share(), t.degraded_share, "Share of degraded verdicts")
 
         for name, fn in functions.items():
             self._alarm(
@@ -130,3 +149,23 @@ class Observability(Construct):
         )
         alarm.add_alarm_action(self._action)
         self.alarms.append(alarm)
+
+
+def _degraded_share() -> cloudwatch.MathExpression:
+    """Degraded verdicts / verdicts (counted by the aggregate function), 0 while there are few."""
+
+    def count(name: str) -> cloudwatch.Metric:
+        return cloudwatch.Metric(
+            namespace="MoneyGrow",
+            metric_name=name,
+            dimensions_map={"service": "moneygrow"},
+            period=PERIOD,
+            statistic="Sum",
+        )
+
+    return cloudwatch.MathExpression(
+        expression=f"IF(v >= {DEGRADED_MIN_VERDICTS}, d / v, 0)",
+        using_metrics={"d": count("DegradedVerdicts"), "v": count("Verdicts")},
+        period=PERIOD,
+        label="degraded share",
+    )

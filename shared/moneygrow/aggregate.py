@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import ValidationError
 
 from moneygrow.models import (
@@ -22,7 +23,7 @@ from moneygrow.models import (
     TradeSimulationView,
     utcnow,
 )
-from moneygrow.observability import logger
+from moneygrow.observability import logger, metrics
 from moneygrow.store.base import Store
 from moneygrow.verdict import Verdict, risk_level, side, verdict
 
@@ -320,6 +321,10 @@ def aggregate(state: dict[str, Any], store: Store) -> dict[str, Any]:
         agents=_agent_summaries(state.get("agents", [])),
     )
     store.release_active_task(task.user_id, task.chain, task.token_address, task.task_id)
+    # The share of degraded verdicts is an alarm (infra/constructs/observability.py): a provider or
+    # node that is down shows up here before any user writes in.
+    metrics.add_metric(name="Verdicts", unit=MetricUnit.Count, value=1)
+    metrics.add_metric(name="DegradedVerdicts", unit=MetricUnit.Count, value=int(result.degraded))
     return {
         "task_id": task.task_id,
         "status": AnalysisStatus.COMPLETED.value,

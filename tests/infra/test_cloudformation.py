@@ -51,7 +51,11 @@ MOTO_UNCREATABLE = {
 def assembly_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("cdk.out.cfn")
     for stage in ("dev", "prod"):
-        context = {"stage": stage, "moneygrow:rpcUrls": '{"ethereum": ["https://eth.example.com"]}'}
+        context = {
+            "stage": stage,
+            "moneygrow:rpcUrls": '{"ethereum": ["https://eth.example.com"]}',
+            "moneygrow:alarmEmail": "ops@example.com",
+        }
         build_app(outdir=str(out / stage), context=context).synth()
     return out
 

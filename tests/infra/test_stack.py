@@ -593,18 +593,25 @@ def test_alarms_page_the_ops_topic(synthesized: dict[str, Any]) -> None:
     for alarm in alarms.values():
         props = alarm["Properties"]
         assert props["AlarmActions"] == [{"Ref": ops}]
-        key = (props["Namespace"], props["MetricName"])
+        key = (
+            (props["Namespace"], props["MetricName"])
+            if "MetricName" in props
+            else ("math", props["AlarmName"])
+        )
         by_metric[key] = by_metric.get(key, 0) + 1
     assert by_metric == {
         ("AWS/ApiGateway", "5XXError"): 1,
+        ("AWS/ApiGateway", "4XXError"): 1,
         ("AWS/ApiGateway", "Latency"): 1,
-        ("AWS/Lambda", "Errors"): 7,
-        ("AWS/Lambda", "Throttles"): 7,
+        ("math", "moneygrow-dev-TableThrottles"): 1,
+        ("math", "moneygrow-dev-DegradedVerdicts"): 1,
+        ("AWS/Lambda", "Errors"): 8,
+        ("AWS/Lambda", "Throttles"): 8,
         ("AWS/States", "ExecutionsFailed"): 1,
         ("AWS/States", "ExecutionsTimedOut"): 1,
         ("AWS/SQS", "ApproximateNumberOfMessagesVisible"): 3,
     }
-    latency = next(a["Properties"] for a in alarms.values() if a["Properties"]["MetricName"] == "Latency")
+    latency = next(a["Properties"] for a in alarms.values() if a["Properties"].get("MetricName") == "Latency")
     assert latency["ExtendedStatistic"] == "p95"
     assert len(_resources(synthesized, "AWS::CloudWatch::Dashboard")) == 1
 
@@ -650,7 +657,8 @@ def test_prod_retains_and_protects_state(
 
 
 def test_prod_stacks_have_termination_protection(tmp_path: Path) -> None:
-    assembly = build_app(outdir=str(tmp_path), context={"stage": "prod", "moneygrow:rpcUrls": RPC_URLS})
+    context = {"stage": "prod", "moneygrow:rpcUrls": RPC_URLS, "moneygrow:alarmEmail": "ops@example.com"}
+    assembly = build_app(outdir=str(tmp_path), context=context)
     stacks = [c for c in assembly.node.children if isinstance(c, cdk.Stack)]
     assert {s.stack_name for s in stacks} == {"MoneyGrow-prod", "MoneyGrow-prod-frontend"}
     assert all(s.termination_protection for s in stacks)
@@ -673,11 +681,38 @@ def test_synth_with_a_concrete_environment_passes_cdk_nag(
     # carry the concrete Region and acknowledgments spelled with <AWS::Region> would no longer match.
     monkeypatch.setenv("CDK_DEFAULT_ACCOUNT", "123456789012")
     monkeypatch.setenv("CDK_DEFAULT_REGION", "eu-west-1")
-    context = {"stage": stage, "moneygrow:rpcUrls": RPC_URLS}
+    context = {"stage": stage, "moneygrow:rpcUrls": RPC_URLS, "moneygrow:alarmEmail": "ops@example.com"}
     assembly = build_app(outdir=str(tmp_path), context=context).synth()
     assert {s.environment.region for s in assembly.stacks} == {"eu-west-1"}
     report = json.loads((tmp_path / "validation-report.json").read_text())
     assert [v for r in report["pluginReports"] for v in r["violations"]] == []
+
+
+def test_prod_without_an_alarm_recipient_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="alarmEmail"):
+        build_app(outdir=str(tmp_path), context={"stage": "prod", "moneygrow:rpcUrls": RPC_URLS})
+
+
+def test_operations_alarms_and_the_execution_log_group(synthesized: dict[str, Any]) -> None:
+    alarms = {
+        a["Properties"]["AlarmName"]: a["Properties"]
+        for a in _resources(synthesized, "AWS::CloudWatch::Alarm").values()
+    }
+    assert alarms["moneygrow-dev-Api4xx"]["MetricName"] == "4XXError"
+    throttles = alarms["moneygrow-dev-TableThrottles"]["Metrics"]
+    assert {m["MetricStat"]["Metric"]["MetricName"] for m in throttles if "MetricStat" in m} == {
+        "ReadThrottleEvents",
+        "WriteThrottleEvents",
+    }
+    degraded = alarms["moneygrow-dev-DegradedVerdicts"]
+    assert degraded["Threshold"] == 0.2
+    names = {m["MetricStat"]["Metric"]["MetricName"] for m in degraded["Metrics"] if "MetricStat" in m}
+    assert names == {"Verdicts", "DegradedVerdicts"}  # what moneygrow.aggregate emits
+    for alarm in alarms.values():
+        assert alarm["AlarmActions"]  # every alarm reaches the ops topic
+    groups = [g["Properties"] for g in _resources(synthesized, "AWS::Logs::LogGroup").values()]
+    execution = [g for g in groups if "API-Gateway-Execution-Logs_" in json.dumps(g.get("LogGroupName"))]
+    assert len(execution) == 1 and execution[0]["RetentionInDays"] == 14
 
 
 def test_unknown_stage_is_refused(tmp_path: Path) -> None:
