@@ -5,6 +5,7 @@ the bundle budget without an inline script. Needs `make install` (npm ci and the
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -25,8 +26,14 @@ def _npm(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
     npm = shutil.which("npm")
     if npm is None or not (FRONTEND / "node_modules" / ".bin").is_dir():
         pytest.fail("the web app's npm packages are missing: run `make install`")
-    return subprocess.run(
-        [npm, *args], cwd=FRONTEND, capture_output=True, text=True, timeout=timeout, check=False
+    # Plain text: CI=true makes the tools colour their output, and escape codes split "Tests 36 passed".
+    env = {**os.environ, "NO_COLOR": "1", "FORCE_COLOR": "0"}
+    done = subprocess.run(
+        [npm, *args], cwd=FRONTEND, capture_output=True, text=True, timeout=timeout, check=False, env=env
+    )
+    strip = re.compile(r"\x1b\[[0-9;]*m")
+    return subprocess.CompletedProcess(
+        done.args, done.returncode, strip.sub("", done.stdout), strip.sub("", done.stderr)
     )
 
 
