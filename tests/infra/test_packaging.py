@@ -46,6 +46,7 @@ def test_dependency_split(build_layer: ModuleType) -> None:
         "pyjwt",
         "argon2-cffi",
         "joblib",
+        "swagger-ui-bundle",  # /docs without a CDN
     ):
         assert name in groups.core, name
     assert "aws-lambda-powertools" in groups.core

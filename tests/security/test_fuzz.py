@@ -144,3 +144,13 @@ def _fuzz(strategy: Any, mode: GenerationMode, credentials: dict[str, dict[str, 
 def test_docs_are_served(make_stack: Any, path: str) -> None:
     with make_stack().client() as client:
         assert client.get(path).status_code == 200
+
+
+def test_docs_load_nothing_from_a_cdn(make_stack: Any) -> None:
+    with make_stack().client() as client:
+        page = client.get("/docs").text
+        assert "https://" not in page and "cdn" not in page.lower()  # it rendered blank offline
+        for asset in ("docs/assets/swagger-ui-bundle.js", "docs/assets/swagger-ui.css"):
+            assert asset in page
+            served = client.get(f"/{asset}")
+            assert served.status_code == 200 and len(served.content) > 10_000

@@ -58,7 +58,10 @@ def create_app(deps: ApiDeps | None = None) -> FastAPI:
         title="MoneyGrow API",
         version="0.1.0",
         description="Is this token a scam? Submit a token contract and get an explained risk verdict.",
+        docs_url=None,  # served below from the package's own copy of Swagger UI, not a CDN
+        redoc_url=None,
     )
+    _serve_docs(app)
     app.state.deps = deps or deps_from_settings(settings)
     # Added inner to outer: RequestGuard runs after CORS, SecurityHeaders wraps every response.
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)
@@ -83,3 +86,24 @@ def create_app(deps: ApiDeps | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(router)
     return app
+
+
+def _serve_docs(app: FastAPI) -> None:
+    """/docs: Swagger UI from the swagger-ui-bundle package (works offline and in the Lambda).
+    Relative URLs, so the page also works under API Gateway's /<stage> prefix."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+    from fastapi.staticfiles import StaticFiles
+    from swagger_ui_bundle import swagger_ui_path
+
+    app.mount("/docs/assets", StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="openapi.json",
+            title=f"{app.title} - docs",
+            swagger_js_url="docs/assets/swagger-ui-bundle.js",
+            swagger_css_url="docs/assets/swagger-ui.css",
+            swagger_favicon_url="docs/assets/favicon-32x32.png",
+        )

@@ -89,7 +89,7 @@ _SECURITY_HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"cache-control", b"no-store"),
 ]
-# JSON responses render nothing; the docs page (Swagger UI from its CDN) gets frame denial only.
+# JSON responses render nothing; the docs page (Swagger UI, served by the app) gets frame denial only.
 _CSP_API = b"default-src 'none'; frame-ancestors 'none'"
 _CSP_DOCS = b"frame-ancestors 'none'"
 _DOCS_PATHS = ("/docs", "/redoc")
