@@ -45,6 +45,9 @@ class StageConfig:
     rescan_every_hours: int = 6
     # JSON {"<chain>": ["https://..."]} for the agents (MONEYGROW_RPC_URLS); None: the app's default.
     rpc_urls: str | None = None
+    # Outside services the heuristic agent may ask (off by default: they are third parties).
+    goplus: bool = False
+    prices: bool = False
     # SSM SecureString holding the Etherscan v2 key (MONEYGROW_ETHERSCAN_API_KEY_PARAMETER).
     etherscan_key_parameter: str | None = None
 
@@ -72,7 +75,8 @@ class StageConfig:
     def from_context(cls, scope: Construct) -> StageConfig:
         """Context keys (cdk.json or -c): stage, moneygrow:corsOrigins, moneygrow:jwtSsmParameter,
         moneygrow:domainName + moneygrow:certificateArn, moneygrow:alarmEmail, moneygrow:rescanEveryHours,
-        moneygrow:rpcUrls (JSON chain -> [urls]), moneygrow:etherscanKeyParameter, moneygrow:localChain.
+        moneygrow:rpcUrls (JSON chain -> [urls]), moneygrow:etherscanKeyParameter, moneygrow:localChain,
+        moneygrow:goplus and moneygrow:prices (true: the agents may ask GoPlus / GeckoTerminal).
 
         A deployable stage needs RPC endpoints: without moneygrow:rpcUrls the agents would call the
         embedded local chain (127.0.0.1:8545), which does not exist in the cloud, so synth refuses
@@ -109,6 +113,8 @@ class StageConfig:
             alarm_email=node.try_get_context("moneygrow:alarmEmail") or None,
             rescan_every_hours=int(node.try_get_context("moneygrow:rescanEveryHours") or 6),
             rpc_urls=rpc_urls,
+            goplus=_flag(node.try_get_context("moneygrow:goplus")),
+            prices=_flag(node.try_get_context("moneygrow:prices")),
             etherscan_key_parameter=node.try_get_context("moneygrow:etherscanKeyParameter") or None,
         )
 
@@ -118,7 +124,16 @@ class StageConfig:
             env["MONEYGROW_RPC_URLS"] = self.rpc_urls
         if self.etherscan_key_parameter:
             env["MONEYGROW_ETHERSCAN_API_KEY_PARAMETER"] = self.etherscan_key_parameter
+        if self.goplus:  # GoPlus's token-security API as a second opinion
+            env["MONEYGROW_GOPLUS_ENABLED"] = "true"
+        if self.prices:  # GeckoTerminal prices and pools
+            env["MONEYGROW_PRICES_ENABLED"] = "true"
         return env
+
+
+def _flag(value: Any) -> bool:
+    """A boolean context value: true from cdk.json, "true"/"1" from -c."""
+    return value is True or str(value).lower() in ("true", "1", "yes")
 
 
 def _rpc_urls(value: Any) -> str | None:

@@ -957,6 +957,27 @@ def test_aggregate_roles_write_the_table(synthesized: dict[str, Any]) -> None:
         assert not any(a.startswith("states:") for a in actions)
 
 
+def test_goplus_and_prices_are_switched_on_by_context(tmp_path: Path) -> None:
+    context = {
+        "stage": "dev",
+        "moneygrow:rpcUrls": RPC_URLS,
+        "moneygrow:goplus": "true",
+        "moneygrow:prices": True,
+    }
+    on = _synth(tmp_path / "on", context)[STACK]
+    off = _synth(tmp_path / "off", {"stage": "dev"})[STACK]
+    for tpl, expected in (
+        (on, {"MONEYGROW_GOPLUS_ENABLED": "true", "MONEYGROW_PRICES_ENABLED": "true"}),
+        (off, {}),
+    ):
+        env = tpl["Resources"][_function_ids(tpl)["HeuristicAgentFunction"]]["Properties"]["Environment"][
+            "Variables"
+        ]
+        assert {
+            k: v for k, v in env.items() if k in ("MONEYGROW_GOPLUS_ENABLED", "MONEYGROW_PRICES_ENABLED")
+        } == expected
+
+
 def test_rpc_urls_reach_the_agents_and_the_api_and_the_etherscan_key_the_agents_only(tmp_path: Path) -> None:
     rpc = {"ethereum": ["https://eth.example"], "bsc": ["https://bsc.example"]}
     tpl = _synth(
