@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import aws_cdk as cdk
+from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -243,4 +244,22 @@ def _acknowledge_function_findings(fn: lambda_.Function, role: iam.Role) -> None
         "AwsSolutions-IAM5[Resource::*]",
         "X-Ray PutTraceSegments/PutTelemetryRecords (added by Tracing.ACTIVE) support no "
         "resource-level permissions.",
+    )
+
+
+def grant_table(
+    fn: lambda_.Function, table: dynamodb.ITable, actions: list[str], index: str | None = None
+) -> None:
+    """Exactly these DynamoDB actions on the table (and on one named index): not CDK's
+    grant_read_write_data, which adds Scan, BatchWrite and every index."""
+    resources = [table.table_arn]
+    if index:
+        stack = cdk.Stack.of(fn)
+        resources.append(
+            stack.format_arn(
+                service="dynamodb", resource="table", resource_name=f"{table.table_name}/index/{index}"
+            )
+        )
+    fn.add_to_role_policy(
+        iam.PolicyStatement(actions=[f"dynamodb:{a}" for a in actions], resources=resources)
     )

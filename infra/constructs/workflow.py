@@ -25,7 +25,14 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
-from infra.constructs.lambdas import FunctionDefaults, FunctionSpec, acknowledge, arn_token, python_function
+from infra.constructs.lambdas import (
+    FunctionDefaults,
+    FunctionSpec,
+    acknowledge,
+    arn_token,
+    grant_table,
+    python_function,
+)
 
 from aws_cdk import aws_dynamodb as dynamodb  # isort: skip
 
@@ -103,8 +110,8 @@ class Workflow(Construct):
         self.aggregate_function = self._aggregate_function("AggregateFunction", "handler.handler")
         self.fail_function = self._aggregate_function("FailAnalysisFunction", "handler.fail_handler")
         for fn in (self.aggregate_function, self.fail_function):
-            table.grant_read_write_data(fn)
-            _acknowledge_table_index_access(fn, table)
+            # read the record, write its verdict or failure, release the token's lock
+            grant_table(fn, table, ["GetItem", "UpdateItem", "DeleteItem"])
         self.state_machine = self._state_machine(removal_policy)
 
     # --- functions -------------------------------------------------------------------------------
@@ -240,12 +247,3 @@ class Workflow(Construct):
                 f"AwsSolutions-IAM5[Resource::{arn_token(fn)}:*]",
                 "LambdaInvoke grants the function's versions/aliases (ARN:*) along with the function.",
             )
-
-
-def _acknowledge_table_index_access(fn: lambda_.Function, table: dynamodb.ITable) -> None:
-    assert fn.role is not None
-    acknowledge(
-        fn.role,
-        f"AwsSolutions-IAM5[Resource::{arn_token(table)}/index/*]",
-        "Access to the table's own indexes (gsi1) granted by grant_read_write_data.",
-    )

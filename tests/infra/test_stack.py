@@ -953,8 +953,33 @@ def test_aggregate_roles_write_the_table(synthesized: dict[str, Any]) -> None:
     ids = _function_ids(synthesized)
     for construct_id in ("AggregateFunction", "FailAnalysisFunction"):
         actions = _actions(_role_statements(synthesized, ids[construct_id]))
-        assert {"dynamodb:PutItem", "dynamodb:UpdateItem"} <= actions
+        table = {a for a in actions if a.startswith("dynamodb:")}
+        assert table == {
+            "dynamodb:GetItem",
+            "dynamodb:UpdateItem",
+            "dynamodb:DeleteItem",
+        }  # no Scan, no batch
         assert not any(a.startswith("states:") for a in actions)
+
+
+def test_api_role_has_only_the_table_actions_it_uses(synthesized: dict[str, Any]) -> None:
+    ids = _function_ids(synthesized)
+    statements = _role_statements(synthesized, ids["ApiFunction"])
+    table = {a for a in _actions(statements) if a.startswith("dynamodb:")}
+    assert table == {
+        f"dynamodb:{a}"
+        for a in (
+            "GetItem",
+            "PutItem",
+            "UpdateItem",
+            "DeleteItem",
+            "ConditionCheckItem",
+            "Query",
+            "DescribeTable",
+        )
+    }
+    (statement,) = [s for s in statements if "dynamodb:Query" in _actions([s])]
+    assert "index/*" not in json.dumps(statement) and "/index/gsi1" in json.dumps(statement)
 
 
 def test_goplus_and_prices_are_switched_on_by_context(tmp_path: Path) -> None:
