@@ -234,12 +234,6 @@ class Workflow(Construct):
         return state_machine
 
     def _acknowledge_state_machine_role(self, state_machine: sfn.StateMachine) -> None:
-        acknowledge(
-            state_machine.role,
-            "AwsSolutions-IAM5[Resource::*]",
-            "CloudWatch Logs delivery (logs:CreateLogDelivery etc.) and X-Ray actions support no "
-            "resource-level permissions.",
-        )
         functions = [*self.agent_functions.values(), self.aggregate_function, self.fail_function]
         for fn in functions:
             acknowledge(
