@@ -191,6 +191,8 @@ class Api(Construct):
             iam.PolicyStatement(
                 actions=["apigateway:POST"], resources=[arn("/apikeys")], conditions=tagging_this_stage
             ),
+            # list (count) the account's keys: the quota alarm's metric
+            iam.PolicyStatement(actions=["apigateway:GET"], resources=[arn("/apikeys")]),
             iam.PolicyStatement(
                 actions=["apigateway:DELETE"], resources=[arn("/apikeys/*")], conditions=this_stage
             ),

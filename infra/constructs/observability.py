@@ -35,6 +35,7 @@ class Thresholds:
     api_4xx_per_period: int = 500  # refused logins, rate limits, bad input: a spike is an attack or a bug
     table_throttles_per_period: int = 1
     degraded_share: float = 0.2  # of at least DEGRADED_MIN_VERDICTS verdicts in the period
+    gateway_api_keys: int = 8_000  # 80 % of API Gateway's 10,000 keys per account and Region
 
 
 class Observability(Construct):
@@ -75,6 +76,10 @@ class Observability(Construct):
         )
         self._alarm("TableThrottles", throttled, t.table_throttles_per_period, "DynamoDB throttled requests")
         self._alarm("DegradedVerdicts", _degraded_share(), t.degraded_share, "Share of degraded verdicts")
+        keys = _count("GatewayApiKeys", statistic="Maximum")  # reported by the API when a key is added
+        self._alarm(
+            "GatewayApiKeys", keys, t.gateway_api_keys, "API Gateway keys in the account (quota 10,000)"
+        )
 
         for name, fn in functions.items():
             self._alarm(
@@ -151,21 +156,22 @@ class Observability(Construct):
         self.alarms.append(alarm)
 
 
+def _count(name: str, statistic: str = "Sum") -> cloudwatch.Metric:
+    """One of the app's own metrics (Powertools EMF, namespace MoneyGrow)."""
+    return cloudwatch.Metric(
+        namespace="MoneyGrow",
+        metric_name=name,
+        dimensions_map={"service": "moneygrow"},
+        period=PERIOD,
+        statistic=statistic,
+    )
+
+
 def _degraded_share() -> cloudwatch.MathExpression:
     """Degraded verdicts / verdicts (counted by the aggregate function), 0 while there are few."""
-
-    def count(name: str) -> cloudwatch.Metric:
-        return cloudwatch.Metric(
-            namespace="MoneyGrow",
-            metric_name=name,
-            dimensions_map={"service": "moneygrow"},
-            period=PERIOD,
-            statistic="Sum",
-        )
-
     return cloudwatch.MathExpression(
         expression=f"IF(v >= {DEGRADED_MIN_VERDICTS}, d / v, 0)",
-        using_metrics={"d": count("DegradedVerdicts"), "v": count("Verdicts")},
+        using_metrics={"d": _count("DegradedVerdicts"), "v": _count("Verdicts")},
         period=PERIOD,
         label="degraded share",
     )

@@ -42,6 +42,9 @@ class FakeGateway:
         self.keys[gid] = (key_id, tier)
         return gid
 
+    def count(self) -> int:
+        return len(self.keys)
+
     def remove(self, gateway_key_id: str) -> None:
         if self.fail:
             raise ConnectionError("apigateway unreachable")

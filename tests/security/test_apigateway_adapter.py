@@ -48,6 +48,7 @@ def test_register_puts_the_key_value_in_the_tier_plan_and_remove_deletes_it(
     assert key["tags"]["moneygrow:stage"] == "dev"
     assert gid in _plan_keys(client, plans["pro"]) and gid not in _plan_keys(client, plans["free"])
     free = gateway.register("fedcba9876543210", "enterprise")
+    assert gateway.count() == 2  # what the quota alarm's metric reports
     assert free in _plan_keys(client, plans["free"])  # unknown tier: the free plan
     gateway.remove(gid)
     assert gid not in {k["id"] for k in client.get_api_keys()["items"]}

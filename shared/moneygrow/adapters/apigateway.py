@@ -20,6 +20,7 @@ from moneygrow.metering import key_meter_value
 
 class KeyGateway(Protocol):
     def register(self, key_id: str, tier: str) -> str | None: ...  # the gateway key id
+    def count(self) -> int | None: ...  # API keys in the account and Region (None: no gateway)
     def remove(self, gateway_key_id: str) -> None: ...  # idempotent
 
 
@@ -27,6 +28,9 @@ class NoopKeyGateway:
     """Local dev and tests without API Gateway: nothing to register."""
 
     def register(self, key_id: str, tier: str) -> str | None:
+        return None
+
+    def count(self) -> int | None:
         return None
 
     def remove(self, gateway_key_id: str) -> None:
@@ -62,6 +66,16 @@ class ApiGatewayKeys:
             self.remove(gateway_id)  # never leave a key that is in no plan
             raise
         return gateway_id
+
+    def count(self) -> int:
+        """Every API key in the account and Region (the 10,000 quota is account-wide, not ours)."""
+        total, position = 0, None
+        while True:
+            page = self._client.get_api_keys(limit=500, **({"position": position} if position else {}))
+            total += len(page.get("items", []))
+            position = page.get("position")
+            if not position:
+                return total
 
     def remove(self, gateway_key_id: str) -> None:
         # Deleting the key also takes it out of its usage plan.

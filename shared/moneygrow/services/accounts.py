@@ -14,6 +14,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from aws_lambda_powertools.metrics import MetricUnit
+
 from moneygrow.adapters.apigateway import KeyGateway
 from moneygrow.audit import audit, ref
 from moneygrow.auth import api_keys
@@ -21,7 +23,7 @@ from moneygrow.auth.passwords import hash_password, password_problems, verify_pa
 from moneygrow.auth.tokens import TokenIssuer, TokenPair
 from moneygrow.errors import Conflict, NotFound, ServiceUnavailable, Unauthorized, ValidationFailed
 from moneygrow.models import utcnow
-from moneygrow.observability import logger
+from moneygrow.observability import logger, metrics
 from moneygrow.ratelimit import LoginThrottle
 from moneygrow.store.base import EmailTaken, Page, Store
 from moneygrow.store.records import ApiKey, RefreshFamily, User
@@ -251,7 +253,22 @@ def create_api_key(
             gateway.remove(gateway_id)
         raise
     audit("api_key_created", user_id=user.user_id, key_id=key.key_id, scopes=scopes, tier=user.tier)
+    if gateway_id:
+        _report_gateway_keys(gateway)
     return key, new.plaintext
+
+
+def _report_gateway_keys(gateway: KeyGateway) -> None:
+    """The account's API Gateway key count, as a metric with an alarm at 80 % of the hard quota
+    (10,000 per account and Region): measured when a key is added, the only time it grows."""
+    try:
+        count = gateway.count()
+    except Exception:  # a metric must never fail the key the user just got
+        logger.exception("could not count the gateway's API keys")
+        return
+    if count is not None:
+        metrics.add_metric(name="GatewayApiKeys", unit=MetricUnit.Count, value=count)
+        metrics.flush_metrics()  # now: the API's requests publish no other metric
 
 
 TIERS = ("free", PRO_TIER)
