@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -57,12 +58,20 @@ def test_register_key_analyze_result_with_every_function_in_a_container(sam: sam
     body = user_journey(sam.api, sam.stack.chain["ScamToken"], poll_timeout_s=300)
     assert_scam_verdict(body)
     assert body["result"]["agent_statuses"]["ml"] == _ml_status(sam)
-    # The workflow's tasks really ran in containers: start-lambda served an invocation of each.
-    log = (sam.stack.state.parent / "start-lambda.log").read_text()
-    for function in (*AGENTS, "AggregateFunction"):
-        assert f'/functions/{function}/invocations HTTP/1.1" 200' in log, (
-            f"{function} not run by start-lambda"
-        )
+    # The workflow's tasks really ran in containers: start-lambda served an invocation of each. Its
+    # request line is logged once the invocation has returned, which can be just after the aggregate
+    # wrote the verdict the journey saw: wait for it a little.
+    wanted = [
+        f'/functions/{function}/invocations HTTP/1.1" 200' for function in (*AGENTS, "AggregateFunction")
+    ]
+    deadline = time.monotonic() + 30
+    while True:
+        log = (sam.stack.state.parent / "start-lambda.log").read_text()
+        missing = [line for line in wanted if line not in log]
+        if not missing or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert not missing, f"not run by start-lambda: {missing}"
 
 
 @pytest.mark.parametrize("function", list(AGENTS))
