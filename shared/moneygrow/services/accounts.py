@@ -188,7 +188,9 @@ def user_from_access_token(store: Store, issuer: TokenIssuer, token: str) -> Use
     return user
 
 
-def principal_from_api_key(store: Store, plaintext: str) -> Principal:
+def valid_api_key(store: Store, plaintext: str) -> ApiKey:
+    """The stored key this plaintext is, when it is known and not expired; else Unauthorized
+    (audited). The API and the gateway's authorizer both ask this."""
     key = (
         store.get_api_key_by_hash(api_keys.hash_key(plaintext))
         if api_keys.looks_like_key(plaintext)
@@ -197,10 +199,15 @@ def principal_from_api_key(store: Store, plaintext: str) -> Principal:
     if key is None or not api_keys.matches(plaintext, key.key_hash):
         audit("api_key_rejected", outcome="failure", reason="unknown")
         raise Unauthorized("API key is not valid")
-    now = utcnow()
-    if key.expires_at is not None and key.expires_at <= now:
+    if key.expires_at is not None and key.expires_at <= utcnow():
         audit("api_key_rejected", outcome="failure", reason="expired", key_id=key.key_id, user_id=key.user_id)
         raise Unauthorized("API key has expired")
+    return key
+
+
+def principal_from_api_key(store: Store, plaintext: str) -> Principal:
+    key = valid_api_key(store, plaintext)
+    now = utcnow()
     user = store.get_user(key.user_id)
     if user is None:
         raise Unauthorized("API key is not valid")

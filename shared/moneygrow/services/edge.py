@@ -29,6 +29,7 @@ from moneygrow.auth.tokens import TokenIssuer
 from moneygrow.errors import Unauthorized
 from moneygrow.metering import FREE_SHARDS, key_meter_value, shard_key_value
 from moneygrow.observability import logger
+from moneygrow.services.accounts import valid_api_key
 from moneygrow.store.base import Store
 
 
@@ -51,22 +52,12 @@ def decide(authorization: str, issuer: TokenIssuer, store: Store, stage: str) ->
     if scheme.lower() != "bearer" or not credential:
         raise Unauthorized("an Authorization: Bearer <access token or API key> header is required")
     if api_keys.looks_like_key(credential):
-        key = store.get_api_key_by_hash(api_keys.hash_key(credential))
-        if key is None or not api_keys.matches(credential, key.key_hash):
-            raise Unauthorized("API key is not valid")
-        if key.expires_at is not None and key.expires_at.timestamp() <= _now():
-            raise Unauthorized("API key has expired")
+        key = valid_api_key(store, credential)
         metered_alone = key.gateway_key_id is not None  # a pro key: its own gateway key
         usage = key_meter_value(stage, key.key_id) if metered_alone else _shard(stage, key.key_id)
         return EdgeDecision(f"key:{key.key_id}", usage, key.tier)
     claims = issuer.verify_access(credential)
     return EdgeDecision(f"user:{claims.user_id}", _shard(stage, claims.user_id), "session")
-
-
-def _now() -> float:
-    import time
-
-    return time.time()
 
 
 def authorizer_response(
