@@ -88,7 +88,7 @@ try {
   await page.getByRole("heading", { name: /^Analysing / }).or(heading(/^Findings/)).first().waitFor();
   await shot("05-progress", { fullPage: false });
   await heading(/^Findings \(\d+\)$/).waitFor({ timeout: 120_000 });
-  await page.getByRole("region", { name: "Smart money" }).getByText(/smart-money|could not tell|failed/).waitFor();
+  await page.getByRole("region", { name: "Smart money" }).getByRole("meter", { name: "Smart-money score" }).waitFor();
   await shot("06-result");
 
   // 5. The page shows what the backend produced (read with the new API key, as a script would).
@@ -114,11 +114,20 @@ try {
     await sim.getByText(`${(result.trade_simulation.sell_tax * 100).toFixed(1)} %`).first().waitFor();
   }
   for (const advice of result.recommendations) await page.getByText(advice, { exact: true }).first().waitFor();
+  // The smart-money card shows the agent's score, its smart wallets and the deployer-funded wallets.
+  const smart = result.smart_money_analysis;
+  const card = page.getByRole("region", { name: "Smart money" });
+  const smartScore = card.getByRole("meter", { name: "Smart-money score" });
+  assert.equal(await smartScore.getAttribute("aria-valuenow"), smart.smart_money_score == null ? null : String(smart.smart_money_score));
+  assert.equal(await card.getByRole("table", { name: "Smart wallets" }).getByRole("row").count(), (smart.smart_wallets ?? []).length && smart.smart_wallets.length + 1);
+  if (Array.isArray(smart.deployer_linked)) {
+    assert.equal(await card.getByRole("table", { name: "Deployer-linked wallets" }).getByRole("row").count(), smart.deployer_linked.length && smart.deployer_linked.length + 1);
+  }
 
   // 6. The shareable URL opens the same analysis (a reload: the session survives in this tab).
   await page.reload();
   await heading(/^Findings/).waitFor();
-  await page.getByRole("region", { name: "Smart money" }).getByText(/smart-money|could not tell|failed/).waitFor();
+  await page.getByRole("region", { name: "Smart money" }).getByRole("meter", { name: "Smart-money score" }).waitFor();
 
   // 7. Phone width.
   await page.setViewportSize({ width: 390, height: 844 });

@@ -1,4 +1,3 @@
-import { lazy, Suspense } from "react";
 import { Link } from "react-router-dom";
 
 import type { AnalysisResponse, AnalysisResult, Finding, Severity } from "../api/types";
@@ -8,9 +7,7 @@ import { CopyButton } from "./CopyButton";
 import { ProgressView } from "./ProgressView";
 import { RiskGauge } from "./RiskGauge";
 import styles from "./ResultView.module.css";
-
-// Recharts is loaded only when a chart is on screen (it is most of the app's weight).
-const SmartMoneyChart = lazy(() => import("./charts").then((m) => ({ default: m.SmartMoneyChart })));
+import { SmartMoneyCard } from "./SmartMoney";
 
 const SEVERITIES: Severity[] = ["CRITICAL", "HIGH", "MEDIUM", "LOW"];
 
@@ -71,14 +68,7 @@ export function ResultView({ analysis }: { analysis: AnalysisResponse }) {
         {!notAToken && <MlCard result={result} />}
       </div>
 
-      {!notAToken && (
-        <section className="card" aria-labelledby="smart-title">
-          <h2 id="smart-title">Smart money</h2>
-          <Suspense fallback={<p className="hint">Loading the chart…</p>}>
-            <SmartMoneyChart analysis={result.smart_money_analysis} />
-          </Suspense>
-        </section>
-      )}
+      {!notAToken && <SmartMoneyCard analysis={result.smart_money_analysis} chain={analysis.chain} />}
 
       {result.recommendations.length > 0 && (
         <section className="card" aria-labelledby="advice-title">

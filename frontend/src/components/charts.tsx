@@ -3,56 +3,43 @@ import {
   Bar,
   BarChart,
   CartesianGrid,
+  Legend,
   Line,
   LineChart,
+  ReferenceLine,
   ResponsiveContainer,
   Tooltip,
   XAxis,
   YAxis,
 } from "recharts";
 
-import { shortAddress } from "../lib/address";
-import { smartMoneyView } from "../lib/smartMoney";
+import { amount, type FlowBucket, type FlowSpan } from "../lib/smartMoney";
 
-export function SmartMoneyChart({ analysis }: { analysis: Record<string, unknown> }) {
-  const view = smartMoneyView(analysis);
+function bucketLabel(iso: string, span: FlowSpan): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return span === "24h"
+    ? date.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" })
+    : date.toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit" });
+}
+
+/** The largest holders' DEX buys (up) and sells (down) per bucket (whale_flows.series). */
+export function WhaleFlowChart({ rows, span }: { rows: FlowBucket[]; span: FlowSpan }) {
+  const data = rows.map((r) => ({ when: bucketLabel(r.start, span), bought: r.bought, sold: -r.sold, net: r.net }));
   return (
-    <div className="stack">
-      <p>{view.summary}</p>
-      {view.holders.length > 0 && (
-        <>
-          <div style={{ width: "100%", height: Math.max(160, view.holders.length * 36 + 60) }} aria-hidden="true">
-            <ResponsiveContainer>
-              <BarChart data={view.holders} layout="vertical" margin={{ left: 8, right: 24, top: 8, bottom: 8 }}>
-                <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-                <XAxis type="number" unit=" %" domain={[0, "auto"]} />
-                <YAxis type="category" dataKey="name" width={120} />
-                <Tooltip formatter={(v) => [`${Number(v).toFixed(2)} %`, "share of supply"]} />
-                <Bar dataKey="sharePct" fill="var(--brand)" isAnimationActive={false} />
-              </BarChart>
-            </ResponsiveContainer>
-          </div>
-          <table className="table small">
-            <caption className="visually-hidden">Tracked wallets holding the token</caption>
-            <thead>
-              <tr>
-                <th scope="col">Wallet</th>
-                <th scope="col">Share of supply</th>
-              </tr>
-            </thead>
-            <tbody>
-              {view.holders.map((h) => (
-                <tr key={h.address}>
-                  <td>
-                    {h.name} <span className="mono hint">{shortAddress(h.address)}</span>
-                  </td>
-                  <td>{h.sharePct === null ? "unknown" : `${h.sharePct.toFixed(2)} %`}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
-      )}
+    <div style={{ width: "100%", height: 240 }} aria-hidden="true">
+      <ResponsiveContainer>
+        <BarChart data={data} stackOffset="sign" margin={{ left: 8, right: 16, top: 8, bottom: 8 }}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="when" interval="preserveStartEnd" minTickGap={24} />
+          <YAxis tickFormatter={(v: number) => amount(v)} width={72} />
+          <ReferenceLine y={0} stroke="var(--muted)" />
+          <Tooltip formatter={(v, name) => [amount(Math.abs(Number(v))), String(name)]} />
+          <Legend />
+          <Bar dataKey="bought" name="bought" stackId="flow" fill="var(--low)" isAnimationActive={false} />
+          <Bar dataKey="sold" name="sold" stackId="flow" fill="var(--critical)" isAnimationActive={false} />
+        </BarChart>
+      </ResponsiveContainer>
     </div>
   );
 }

@@ -4,8 +4,8 @@ import { repeatedTokens } from "../pages/HistoryPage";
 import { pollDelay } from "../pages/AnalysisPage";
 import { addressProblem } from "./address";
 import { keccak256, toChecksumAddress } from "./keccak";
-import { smartMoneyView } from "./smartMoney";
-import { TOKEN } from "../test/fixtures";
+import { amount, flowTotals, smartMoneyView, wholeUnits } from "./smartMoney";
+import { DEPLOYER, SMART, SMART_EXITED, SMART_MONEY, SYBIL, SYBIL_2, TOKEN } from "../test/fixtures";
 
 describe("addressProblem", () => {
   it("accepts a contract address in any case", () => {
@@ -90,16 +90,76 @@ describe("history", () => {
 });
 
 describe("smartMoneyView", () => {
-  it("summarises holders and tolerates missing fields", () => {
-    const view = smartMoneyView({
-      signal: "holding",
-      wallets_read: 4,
-      share_of_supply: 0.05,
-      holders: [{ address: "0xabc", label: "", share_of_supply: 0.05 }, { address: "0xdef" }, "junk"],
+  it("reads the agent's score, smart wallets, deployer-linked wallets, whale flows and entities", () => {
+    const view = smartMoneyView(SMART_MONEY);
+    expect(view.signal).toBe("holding");
+    expect(view.score).toBe(43);
+    expect(view.confidence).toBe(1);
+    expect(view.summary).toBe("1 smart-money wallet holds this token, 2.37 % of the supply together; 1 more sold out.");
+
+    const [alpha, exited] = view.smartWallets;
+    expect(alpha).toMatchObject({ address: SMART, name: "Alpha Fund", score: 82, holding: true, pnlUnit: "ETH" });
+    expect(alpha!.sharePct).toBeCloseTo(2.374, 3);
+    expect(alpha!.entryPrice).toBeCloseTo(4.212e-8, 11);
+    expect(alpha!.unrealisedPnl).toBeCloseTo(1.876, 3);
+    expect(alpha!.realisedPnl).toBeNull();
+    expect(exited).toMatchObject({ address: SMART_EXITED, name: "", holding: false, sharePct: 0, unrealisedPnl: null });
+    expect(exited!.realisedPnl).toBeCloseTo(2.943, 3);
+
+    expect(view.deployer).toEqual({ address: DEPLOYER, how: "first mint (Transfer from 0x0)" });
+    expect(view.deployerLinked.map((w) => w.address)).toEqual([SYBIL, SYBIL_2]);
+    expect(view.deployerLinked[1]!.path).toEqual([
+      { from: DEPLOYER, to: SYBIL, via: "ETH", block: 93, amount: 1 },
+      { from: SYBIL, to: SYBIL_2, via: "ETH", block: 94, amount: 0.5 },
+    ]);
+    expect(view.deployerLinked[1]!.soldSharePct).toBeCloseTo(1.054, 3);
+    expect(smartMoneyView(SMART_MONEY, "bsc").deployerLinked[0]!.path[0]!.via).toBe("BNB");
+
+    const whales = view.whales!;
+    expect([whales.series["24h"].length, whales.series["7d"].length]).toEqual([24, 28]);
+    expect([whales.holders, whales.exiting, whales.net7dSharePct]).toEqual([2, 1, -50]);
+    const week = flowTotals(whales.series["7d"]);
+    expect(week.bought).toBeCloseTo(177037136.007, 2);
+    expect(week.sold).toBeCloseTo(163298704.146, 2);
+    expect(week.net).toBeCloseTo(13738431.861, 2);
+    expect(view.entities.map((e) => [e.label, e.category])).toEqual([
+      ["LocalEx: Hot Wallet 1", "cex"],
+      ["", "mev_bot"],
+    ]);
+  });
+
+  it("says what it could not tell, and tolerates missing or malformed fields", () => {
+    // The agent on a token too busy for its log budget: no numbers, only the reason.
+    const busy = smartMoneyView({ smart_money_score: null, insufficient_data: ["more than 20000 logs"], status: "DEGRADED" });
+    expect(busy.score).toBeNull();
+    expect(busy.summary).toBe("The smart-money check could not tell: more than 20000 logs.");
+    expect(busy.whales).toBeNull();
+    expect(smartMoneyView({ signal: null, status: "FAILED" }).summary).toBe("The smart-money check failed for this token.");
+    expect(smartMoneyView({ signal: "absent", smart_wallets: [] }).summary).toContain("That is context, not a risk.");
+    const junk = smartMoneyView({
+      signal: "exited",
+      smart_wallets: [{ address: "0xabc", holding: false, realised_pnl: "lots" }, "junk", null],
+      deployer_linked: [{ address: "0xdef", funding_path: [{ from: "0x1", to: "0xdef", via: "token", amount: "x" }] }],
+      whale_flows: { series: { "24h": [{ start: "2026-01-01T00:00:00+00:00", bought: 3 }] }, exiting: "no" },
     });
-    expect(view.summary).toBe("2 of 4 tracked smart-money wallets hold this token, 5.00 % of the supply together.");
-    expect(view.holders.map((h) => h.sharePct)).toEqual([5, null]);
-    expect(smartMoneyView({ signal: "absent", tracked_wallets: 3 }).summary).toContain("None of the 3");
-    expect(smartMoneyView({ status: "DEGRADED", signal: null }).summary).toContain("could not tell");
+    expect(junk.summary).toBe("1 smart-money wallet traded this token and sold out: none holds it now.");
+    expect(junk.smartWallets).toEqual([expect.objectContaining({ address: "0xabc", realisedPnl: null, sharePct: null })]);
+    expect(junk.deployerLinked[0]!.path[0]).toMatchObject({ via: "token", amount: null, block: null });
+    expect(junk.whales).toMatchObject({ exiting: 0, holders: 0 });
+    expect(junk.whales!.series["24h"]).toEqual([{ start: "2026-01-01T00:00:00+00:00", bought: 3, sold: 0, net: 0 }]);
+    expect(junk.whales!.series["7d"]).toEqual([]);
+  });
+
+  it("writes amounts for people", () => {
+    expect([amount(177037136.007), amount(1.8759), amount(0.04213), amount(4.212036e-8), amount(0), amount(null)]).toEqual([
+      "177,037,136",
+      "1.88",
+      "0.0421",
+      "4.21e-8",
+      "0",
+      "n/a",
+    ]);
+    expect(wholeUnits("1500000000000000000", 18)).toBe(1.5);
+    expect(wholeUnits(undefined, 18)).toBeNull();
   });
 });

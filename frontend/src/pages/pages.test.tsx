@@ -2,7 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 
 import { apiError, fakeServer, json } from "../test/fakeServer";
-import { analysis, RESULT, TASK, TOKEN, TOKENS } from "../test/fixtures";
+import { analysis, RESULT, SMART_MONEY, TASK, TOKEN, TOKENS } from "../test/fixtures";
 import { renderApp } from "../test/render";
 
 const ME = { user_id: "u1", email: "trader@example.com", created_at: "2026-01-01T00:00:00Z", tier: "free" };
@@ -114,13 +114,105 @@ describe("result", () => {
     expect(within(ml).getByText(/Has mint selector/)).toHaveTextContent("Has mint selector: 1 (+0.42)");
     expect(screen.getByRole("region", { name: "What could not be checked" })).toHaveTextContent("no wallet list");
     expect(screen.getByRole("region", { name: "Recommendations" })).toHaveTextContent("Critical risk: do not buy.");
-    expect(await screen.findByText(/1 of 5 tracked smart-money wallets hold this token/)).toBeInTheDocument();
     const agents = screen.getByRole("region", { name: "Agents" });
     expect(within(agents).getByText("Done, partly")).toBeInTheDocument();
     expect(within(agents).getByRole("list", { name: "What Smart money could not do" })).toHaveTextContent(
       "no wallet list",
     );
     expect(screen.getByRole("button", { name: "Copy link" })).toBeInTheDocument();
+  });
+
+  it("shows the smart-money score, smart wallets, deployer-funded wallets, whale flows and entities", async () => {
+    const server = fakeServer({ "GET /users/me": () => json(ME), "GET /analysis/:id": () => json(analysis()) });
+    const { user } = renderApp(`/analyses/${TASK}`, server.fetch);
+    const card = await screen.findByRole("region", { name: "Smart money" });
+    const score = within(card).getByRole("meter", { name: "Smart-money score" });
+    expect(score).toHaveAttribute("aria-valuenow", "43");
+    expect(score).toHaveTextContent("43 / 100");
+    expect(card).toHaveTextContent("Basis: 1 smart wallets hold, 1 exited; 10 of the token's wallets have a registry score.");
+    expect(card).toHaveTextContent("Confidence 100 %.");
+    expect(card).toHaveTextContent("1 smart-money wallet holds this token, 2.37 % of the supply together; 1 more sold out.");
+
+    const wallets = within(card).getByRole("table", { name: "Smart wallets" });
+    const rows = within(wallets).getAllByRole("row").slice(1);
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toHaveTextContent("Alpha Fund");
+    expect(rows[0]).toHaveTextContent("registry score 82");
+    expect(rows[0]).toHaveTextContent("holds 2.37 %");
+    expect(rows[0]).toHaveTextContent("at 4.21e-8 ETH");
+    expect(rows[0]).toHaveTextContent("+1.88 ETH unrealised");
+    expect(rows[1]).toHaveTextContent(/^0xFa129B…bECD16registry score 75/);
+    expect(rows[1]).toHaveTextContent("sold out");
+    expect(rows[1]).toHaveTextContent("+2.94 ETH realised");
+
+    expect(card).toHaveTextContent(
+      "2 wallets funded by the deployer (0x171973…5Bf7bf, first mint (Transfer from 0x0)) around the launch hold or sold 2.2 % of the supply",
+    );
+    const linked = within(card).getAllByRole("table", { name: "Deployer-linked wallets" })[0]!;
+    const linkedRows = within(linked).getAllByRole("row").slice(1);
+    expect(linkedRows).toHaveLength(2);
+    expect(linkedRows[0]).toHaveTextContent("deployer → 0x8359DA…733bd5 (1 ETH, block 93)");
+    expect(linkedRows[1]).toHaveTextContent(
+      "deployer → 0x8359DA…733bd5 (1 ETH, block 93) → 0x803F42…6E3dF3 (0.5 ETH, block 94)",
+    );
+    expect(linkedRows[1]).toHaveTextContent("1.05 %"); // sold
+
+    expect(card).toHaveTextContent("2 largest holders");
+    expect(card).toHaveTextContent("1 is leaving");
+    expect(card).toHaveTextContent("together they moved out 50.0 % of the supply over 7 days.");
+    const caption = within(card).getByTestId("whale-flow-caption");
+    expect(caption).toHaveTextContent(
+      "DEX trades of the largest holders, last 7 days: bought 177,037,136, sold 163,298,704, net +13,738,432 tokens.",
+    );
+    await user.click(within(card).getByRole("button", { name: "24 hours" }));
+    expect(within(card).getByRole("button", { name: "24 hours" })).toHaveAttribute("aria-pressed", "true");
+    expect(caption).toHaveTextContent("last 24 hours: bought 111,997,904, sold 65,039,232, net +46,958,673 tokens.");
+
+    const entities = within(card).getByRole("list", { name: "Known entities" });
+    expect(within(entities).getAllByRole("listitem").map((li) => li.textContent)).toEqual([
+      "LocalEx: Hot Wallet 1: exchange (registry label, holds 3.79 %)",
+      "0xe02FC3…B8dBD3: MEV bot (sandwiched 1 trades here)",
+    ]);
+  });
+
+  it("shows a token without smart money or trades as not scored, without an empty chart", async () => {
+    const quiet = {
+      ...SMART_MONEY,
+      smart_money_score: null,
+      basis: "no DEX trades and no known wallet holding: insufficient data",
+      signal: "absent",
+      smart_wallets: [],
+      holders: [],
+      deployer_linked: [],
+      entities: [],
+      whale_flows: {
+        ...SMART_MONEY.whale_flows,
+        exiting: [],
+        net_7d_share_of_supply: 0,
+        series: {
+          "24h": SMART_MONEY.whale_flows.series["24h"].map((b) => ({ ...b, bought: 0, sold: 0, net: 0 })),
+          "7d": SMART_MONEY.whale_flows.series["7d"].map((b) => ({ ...b, bought: 0, sold: 0, net: 0 })),
+        },
+      },
+      insufficient_data: ["no DEX trades in the window: nobody bought or sold, so no entry, profit or flow to report"],
+    };
+    const server = fakeServer({
+      "GET /users/me": () => json(ME),
+      "GET /analysis/:id": () => json(analysis({ result: { ...RESULT, smart_money_analysis: quiet } })),
+    });
+    renderApp(`/analyses/${TASK}`, server.fetch);
+    const card = await screen.findByRole("region", { name: "Smart money" });
+    const score = within(card).getByRole("meter", { name: "Smart-money score" });
+    expect(score).not.toHaveAttribute("aria-valuenow");
+    expect(score).toHaveAttribute("aria-valuetext", "not scored");
+    expect(card).toHaveTextContent("No smart-money wallet holds or traded this token. That is context, not a risk.");
+    expect(within(card).queryByRole("table", { name: "Smart wallets" })).not.toBeInTheDocument();
+    expect(card).toHaveTextContent("None found: no wallet funded by the deployer (0x171973…5Bf7bf) around the launch");
+    expect(card).toHaveTextContent("none is leaving.");
+    expect(within(card).getByTestId("whale-flow-caption")).toHaveTextContent(
+      "No DEX trades by the largest holders in the last 7 days.",
+    );
+    expect(card.querySelector(".recharts-wrapper")).toBeNull();
   });
 
   it("explains an address that is not a token, without a score", async () => {
