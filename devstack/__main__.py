@@ -5,8 +5,8 @@
 1. anvil (local EVM chain) with the demo tokens and the tracked smart-money wallets;
 2. moto server (DynamoDB, S3, Step Functions, Lambda, ...) provisioned from the CDK-synthesized
    template, its state machine running the real Lambda handlers in this process;
-3. the ML model (trained from the labelled data directory when present, cached in .local/models)
-   uploaded to the model bucket;
+3. the ML models (trained from the labelled data directory when present, in a child process while
+   1. and 2. start, cached in .local/models) uploaded to the model bucket (devstack/models.py);
 4. the API (uvicorn) on 127.0.0.1, with a ready-to-paste curl example;
 5. the web app (frontend/dist, built by `make install`) on 127.0.0.1:8080 (devstack/web.py).
 Ctrl-C stops everything.
@@ -29,10 +29,10 @@ from typing import Any
 from devstack.aws import LocalAws, load_template, server_url, start_server, synth
 from devstack.chain import start_anvil, write_smart_money_wallets
 from devstack.market import fill_registry, play_market
+from devstack.models import publish, training_in_background
 from devstack.zoo import deploy_world
 
 ROOT = Path(__file__).resolve().parents[1]
-MODEL_CACHE = ROOT / ".local" / "models"
 
 
 def _jwt_secret(state: Path) -> str:
@@ -42,12 +42,6 @@ def _jwt_secret(state: Path) -> str:
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
-
-
-def _data_dir() -> Path | None:
-    configured = os.environ.get("MONEYGROW_DATA_DIR") or str(ROOT.parent / "shared" / "data")
-    path = Path(configured)
-    return path if (path / "token_bytecode" / "labels.csv").exists() else None
 
 
 def _fill_registry(market: dict[str, Any]) -> str:
@@ -61,37 +55,6 @@ def _fill_registry(market: dict[str, Any]) -> str:
     data = os.environ.get("MONEYGROW_DATA_DIR") or str(ROOT.parent / "shared" / "data")
     data_dir = data if Path(data).is_dir() else None
     return fill_registry(market, registry, chain_reader_factory(settings), data_dir)
-
-
-def _publish_model(bucket: str) -> str:
-    """Train the liquidity and bytecode models once (cached, retrained when the cache is refused:
-    other library versions, no manifest) and upload them with their manifests to the model bucket."""
-    from moneygrow.ml import liquidity_model
-    from moneygrow.ml.artifact import ModelRefused
-    from moneygrow.ml.model_store import LocalDirModelStore, store_for_location
-    from moneygrow.ml.training import MODEL_NAME, load_token_bytecode, train_bundle
-
-    trainers = {
-        liquidity_model.MODEL_NAME: lambda d: liquidity_model.train_bundle(liquidity_model.load_liquidity(d)),
-        MODEL_NAME: lambda d: train_bundle(load_token_bytecode(d)),
-    }
-    cache = LocalDirModelStore(MODEL_CACHE)
-    notes = []
-    for name, train in trainers.items():
-        try:
-            bundle = cache.load(name)
-        except ModelRefused:
-            bundle = None
-        if bundle is None or "kind" not in bundle:  # no "kind": cached by an older training code
-            data = _data_dir()
-            if data is None:
-                return "no labelled data directory (MONEYGROW_DATA_DIR): the ML agent will report DEGRADED"
-            print(f"training {name} from {data} (once; cached in {MODEL_CACHE}) ...", flush=True)
-            bundle = train(data)
-            cache.save(name, bundle)
-        store_for_location(f"s3://{bucket}").save(name, bundle)
-        notes.append(f"{name} {bundle['version']}")
-    return f"models {', '.join(notes)} published to s3://{bucket}"
 
 
 def _banner(api: str, world: dict[str, Any], model_note: str, web: str | None = None) -> str:
@@ -126,7 +89,8 @@ Ctrl-C to stop.
 def local_stack(args: argparse.Namespace) -> Iterator[tuple[dict[str, Any], str]]:
     state = Path(args.state_dir).resolve()
     state.mkdir(parents=True, exist_ok=True)
-    with start_anvil(args.anvil_port) as anvil:
+    # The models the cache lacks train in a child process while the chain and moto start.
+    with training_in_background() as training, start_anvil(args.anvil_port) as anvil:
         market = play_market(anvil.url)  # before the zoo (see devstack.market)
         world = deploy_world(anvil.url, state / "chain.json") | {"market": market}
         wallets = state / "smart_money.csv"
@@ -150,7 +114,7 @@ def local_stack(args: argparse.Namespace) -> Iterator[tuple[dict[str, Any], str]
                 resources = aws.provision()
                 os.environ.update(resources.env())
                 print("wallet registry:", _fill_registry(market), flush=True)
-                yield world, _publish_model(resources.bucket_name)
+                yield world, publish(resources.bucket_name, training)
         finally:
             server.stop()
 

@@ -10,7 +10,7 @@ import signal
 import subprocess  # nosec B404
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,18 @@ class DevStack:
         return path.read_text(errors="replace")[-4000:] if path.exists() else ""
 
 
+def child_env(environ: Mapping[str, str]) -> dict[str, str]:
+    """The dev stack's environment: ours without MONEYGROW_* settings and AWS endpoints (the stack
+    sets its own), except the labelled data directory, an input it is given (the ML models are
+    trained from it, the wallet labels seeded from it): dropping it left a checkout that is not
+    beside ../shared/data, such as a CI clone, without a model and with an unlabelled registry."""
+    return {
+        k: v
+        for k, v in environ.items()
+        if k == "MONEYGROW_DATA_DIR" or not k.startswith(("MONEYGROW_", "AWS_ENDPOINT"))
+    }
+
+
 @contextlib.contextmanager
 def dev_stack(
     state: Path, *, lambda_endpoint: str | None = None, timeout_s: float = 240
@@ -48,7 +60,7 @@ def dev_stack(
 
     state.mkdir(parents=True, exist_ok=True)
     api_port, moto_port, anvil_port, web_port = free_port(), free_port(), free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MONEYGROW_", "AWS_ENDPOINT"))}
+    env = child_env(os.environ)
     module = (
         ["-m", "devstack.samlocal", "devstack", "--lambda-endpoint", lambda_endpoint]
         if lambda_endpoint
