@@ -15,6 +15,7 @@ from moneygrow.models import (
     AnalysisStatus,
     AnalysisTask,
     Finding,
+    LiquidityView,
     MissingCheck,
     MlPrediction,
     RiskLevel,
@@ -250,6 +251,23 @@ def _trade_simulation(heuristic: AgentResult) -> TradeSimulationView | None:
     )
 
 
+def _liquidity(heuristic: AgentResult) -> LiquidityView | None:
+    liq = heuristic.data.get("liquidity")
+    if not isinstance(liq, dict) or not liq.get("main_pair"):
+        return None
+    main: dict[str, Any] = next((p for p in liq.get("pairs") or [] if p.get("pair") == liq["main_pair"]), {})
+    shares = [main.get(k) for k in ("lp_burnt_share", "lp_locked_share")]
+    safe = (
+        sum(s for s in shares if isinstance(s, int | float)) if any(s is not None for s in shares) else None
+    )
+    return LiquidityView(
+        main_pair=liq["main_pair"],
+        liquidity_usd=liq.get("liquidity_usd"),
+        liquidity_native=liq.get("liquidity_native"),
+        lp_safe_share=None if safe is None else round(min(safe, 1.0), 6),
+    )
+
+
 def build_result(task: AnalysisTask, raw_agents: list[dict[str, Any]], elapsed_ms: int) -> AnalysisResult:
     agents = _parse_agents(raw_agents)
     findings = sorted(
@@ -273,6 +291,7 @@ def build_result(task: AnalysisTask, raw_agents: list[dict[str, Any]], elapsed_m
         missing_checks=missing,
         heuristic_risks=findings,
         trade_simulation=_trade_simulation(heuristic),
+        liquidity=_liquidity(heuristic),
         ml_prediction=ml,
         smart_money_analysis={
             **agents[AgentName.SMART_MONEY].data,
@@ -286,7 +305,7 @@ def build_result(task: AnalysisTask, raw_agents: list[dict[str, Any]], elapsed_m
             "chain": task.chain.value,
             **{
                 k: heuristic.data[k]
-                for k in ("name", "symbol", "decimals", "total_supply")
+                for k in ("name", "symbol", "decimals", "total_supply", "owner")
                 if k in heuristic.data
             },
         },
@@ -326,7 +345,7 @@ def aggregate(state: dict[str, Any], store: Store) -> dict[str, Any]:
     metrics.add_metric(name="Verdicts", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="DegradedVerdicts", unit=MetricUnit.Count, value=int(result.degraded))
     return {
-        "task_id": task.task_id,
+        **task.model_dump(mode="json"),  # the Notify step of a rescan reads the task
         "status": AnalysisStatus.COMPLETED.value,
         "kind": result.kind,
         "risk_score": result.risk_score,

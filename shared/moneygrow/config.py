@@ -72,6 +72,17 @@ class Settings(BaseSettings):
     rate_limit_login_failures_account_ip: int = 5
     rate_limit_login_failures_account: int = 20
     rate_limit_login_failures_device: int = 10
+    # Watchlists and alerts (moneygrow.watch). The topic alerts are published to; empty: no alerts.
+    alerts_topic_arn: str = ""
+    app_url: str = "http://127.0.0.1:8080"  # the web app: alerts link to {app_url}/analyses/<task id>
+    public_api_url: str = ""  # the API as the internet reaches it (SNS, links); empty: from the request
+    # Webhooks on private or loopback addresses (and plain http): only the local stack's receivers.
+    allow_private_webhooks: bool = False
+    # The local stack's SNS (moto): SNS signing certificates are fetched from it, and moto's way of
+    # signing (without the Subject) is accepted. Never set in AWS.
+    local_sns_url: str = ""
+    rescan_every_s: int = 6 * 3600  # a watched token is rescanned this often
+    rescan_max_in_flight: int = 4  # rescans running at once (the RPC provider's load)
 
 
 @lru_cache(maxsize=1)

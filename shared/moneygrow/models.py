@@ -122,6 +122,15 @@ class TradeSimulationView(BaseModel):
     method: str | None = None
 
 
+class LiquidityView(BaseModel):
+    """The token's main DEX pool, as the liquidity check read it (what rescans compare)."""
+
+    main_pair: str | None = None
+    liquidity_usd: float | None = None
+    liquidity_native: float | None = None  # the pool's value in the chain's native coin
+    lp_safe_share: float | None = None  # LP tokens burnt or in a known locker: cannot be pulled
+
+
 class AnalysisResult(BaseModel):
     """The aggregated verdict stored with the analysis and returned by GET /analysis/{task_id}.
     The policy behind it is moneygrow.verdict."""
@@ -137,6 +146,7 @@ class AnalysisResult(BaseModel):
     missing_checks: list[MissingCheck] = Field(default_factory=list)
     heuristic_risks: list[Finding]
     trade_simulation: TradeSimulationView | None = None  # None: the simulation did not run
+    liquidity: LiquidityView | None = None  # None: no pool found, or the check did not run
     ml_prediction: MlPrediction | None
     smart_money_analysis: dict[str, Any]
     recommendations: list[str]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -12,6 +14,7 @@ from moneygrow_api.deps import ApiDeps
 from moneygrow_api.errors import install_error_handlers
 from moneygrow_api.middleware import RequestGuard, SecurityHeaders
 from moneygrow_api.routes import router
+from moneygrow_api.watch_routes import router as watch_router
 
 SUBMIT_CODE_TIMEOUT_S = 1.5
 
@@ -42,6 +45,7 @@ def deps_from_settings(settings: Settings) -> ApiDeps:
         return quick[chain].get_code(address)
 
     return ApiDeps(
+        **_alert_deps(settings),
         settings=settings,
         store=store,
         workflow=workflow,
@@ -50,6 +54,25 @@ def deps_from_settings(settings: Settings) -> ApiDeps:
         gateway=key_gateway_from_settings(settings),
         has_code=CodeCheck(get_code) if settings.check_code_at_submit else None,
     )
+
+
+def _alert_deps(settings: Settings) -> dict[str, Any]:
+    """The watchlist's store, the alerts topic and the webhook relay's SNS signature check."""
+    from functools import partial
+
+    from moneygrow.adapters.sns import SnsAlertChannels
+    from moneygrow.alerts.sns_messages import CertCache, fetch_cert_https, verify_sns_message
+    from moneygrow.store.factory import watch_store_from_settings
+
+    local = settings.local_sns_url or None
+    certs = CertCache(partial(fetch_cert_https, base_url=local))
+    return {
+        "watch_store": watch_store_from_settings(settings),
+        "alerts": SnsAlertChannels(settings.alerts_topic_arn) if settings.alerts_topic_arn else None,
+        "verify_sns": partial(
+            verify_sns_message, fetch_cert=certs, topic_arn=settings.alerts_topic_arn, moto_compat=bool(local)
+        ),
+    }
 
 
 def create_app(deps: ApiDeps | None = None) -> FastAPI:
@@ -85,6 +108,7 @@ def create_app(deps: ApiDeps | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
     app.include_router(router)
+    app.include_router(watch_router)
     return app
 
 

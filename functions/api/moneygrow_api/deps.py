@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated
+from functools import partial
+from typing import Annotated, Any
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from moneygrow.adapters.apigateway import KeyGateway, NoopKeyGateway
+from moneygrow.alerts import webhooks
+from moneygrow.alerts.relay import confirm_subscribe_url
+from moneygrow.alerts.sns_messages import InvalidSnsMessage
 from moneygrow.audit import audit, ref
 from moneygrow.auth import api_keys
 from moneygrow.auth.tokens import TokenIssuer
@@ -19,8 +23,14 @@ from moneygrow.ratelimit import Decision, Limit, Policy, RateLimited, RateLimite
 from moneygrow.services import accounts
 from moneygrow.services.accounts import Principal
 from moneygrow.services.analyses import CodeProbe
+from moneygrow.services.watchlist import AlertChannels
 from moneygrow.store.base import Store
+from moneygrow.store.watch import MemoryWatchStore, WatchStore
 from moneygrow.workflow import Workflow
+
+
+def _refuse_sns(envelope: dict[str, Any]) -> None:
+    raise InvalidSnsMessage("SNS deliveries are not configured")
 
 
 @dataclass
@@ -34,10 +44,20 @@ class ApiDeps:
     gateway: KeyGateway = field(default_factory=NoopKeyGateway)
     limiter: RateLimiter | None = None  # built from settings + store when not given
     has_code: CodeProbe | None = None  # refuses an address without code at submit; None: not checked
+    watch_store: WatchStore = field(default_factory=MemoryWatchStore)
+    alerts: AlertChannels | None = None  # None: no alerts topic (watchlist routes answer 503)
+    # The webhook relay (/hooks/sns): SNS signature check, forwarding, SNS's own confirmation.
+    verify_sns: Callable[[dict[str, Any]], None] = _refuse_sns
+    deliver_webhook: Callable[..., int] | None = None  # webhooks.deliver with allow_private bound
+    confirm_sns: Callable[[str], None] = confirm_subscribe_url
 
     def __post_init__(self) -> None:
         if self.limiter is None:
             self.limiter = RateLimiter(self.store, Policy.from_settings(self.settings))
+        if self.deliver_webhook is None:
+            self.deliver_webhook = partial(
+                webhooks.deliver, allow_private=self.settings.allow_private_webhooks
+            )
 
     @property
     def rate(self) -> RateLimiter:

@@ -61,7 +61,9 @@ class RequestGuard:
             )
             return
         ctype = headers.get("content-type", "").split(";")[0].strip().lower()
-        if (length not in ("", "0")) and ctype != "application/json":
+        # SNS posts its JSON deliveries as text/plain (the webhook relay parses them itself)
+        sns = ctype == "text/plain" and str(scope.get("path", "")).startswith("/hooks/sns/")
+        if (length not in ("", "0")) and ctype != "application/json" and not sns:
             await _send_error(send, 415, "unsupported_media_type", "request bodies must be application/json")
             return
         await self._call_counting(scope, receive, send)

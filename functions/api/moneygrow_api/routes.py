@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
@@ -9,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from moneygrow.auth.tokens import TokenPair
 from moneygrow.ratelimit import LoginThrottle
-from moneygrow.services import accounts, analyses
+from moneygrow.services import accounts, analyses, watchlist
 from moneygrow_api.deps import Analyzer, Deps, Reader, Session, account_limit, auth_ip_limit, client_ip
 from moneygrow_api.errors import error_response
 from moneygrow_api.schemas import (
@@ -215,5 +216,12 @@ def history(
 
 @router.get("/analysis/{task_id}", tags=["analysis"], responses=_errors(404, 422, *_AUTHED))
 def get_analysis(task_id: TaskId, principal: Reader, deps: Deps) -> AnalysisResponse:
-    found = analyses.get_analysis(deps.store, deps.workflow, principal.user.user_id, task_id)
+    user_id = principal.user.user_id
+    found = analyses.get_analysis(
+        deps.store,
+        deps.workflow,
+        user_id,
+        task_id,
+        shared=partial(watchlist.may_read, deps.watch_store, user_id),
+    )
     return AnalysisResponse.full(found)

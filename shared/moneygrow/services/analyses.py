@@ -81,6 +81,8 @@ def submit_analysis(
     token_address: str,
     chain: Chain,
     has_code: CodeProbe | None = None,
+    *,
+    task_id: str | None = None,
 ) -> tuple[Analysis, bool]:
     """Start an analysis, or return the one already running for this token. True when new.
     An address with no code is refused at once when that is cheap to know (one eth_getCode): a
@@ -92,7 +94,7 @@ def submit_analysis(
             "address, not a token (check the address and the chain)",
             {"token_address": address, "chain": chain.value, "kind": "NOT_A_TOKEN"},
         )
-    task_id = uuid.uuid4().hex
+    task_id = task_id or uuid.uuid4().hex
     now = utcnow()
     analysis = Analysis(
         task_id=task_id,
@@ -149,10 +151,18 @@ def _task(analysis: Analysis) -> AnalysisTask:
     )
 
 
-def get_analysis(store: Store, workflow: Workflow, user_id: str, task_id: str) -> Analysis:
+def get_analysis(
+    store: Store,
+    workflow: Workflow,
+    user_id: str,
+    task_id: str,
+    *,
+    shared: Callable[[Analysis], bool] | None = None,
+) -> Analysis:
+    """The user's own analysis, or one `shared` says they may read (a rescan of a token they watch)."""
     analysis = store.get_analysis(task_id)
     # Someone else's analysis is indistinguishable from a missing one.
-    if analysis is None or analysis.user_id != user_id:
+    if analysis is None or (analysis.user_id != user_id and not (shared and shared(analysis))):
         raise NotFound("analysis not found")
     unsettled = analysis.status in (AnalysisStatus.PENDING, AnalysisStatus.RUNNING)
     if unsettled and utcnow() - analysis.updated_at > RECONCILE_AFTER:
