@@ -157,6 +157,12 @@ try {
   await heading("Risk over time").waitFor();
   await page.locator(".recharts-line").first().waitFor({ state: "attached" }); // flat when the score did not change
   await shot("08-history");
+  // The filters are the API's (GET /analysis/history?level=): both analyses have this level, none the other.
+  await page.getByLabel("Level").selectOption(result.risk_level);
+  await page.waitForFunction(
+    (level) => new URL(location.href).searchParams.get("level") === level && document.querySelectorAll("table tbody tr").length === 2,
+    result.risk_level,
+  );
   await page.getByLabel("Level").selectOption(result.risk_level === "LOW" ? "CRITICAL" : "LOW");
   await page.getByText("No analysis matches these filters").waitFor();
   await page.getByLabel("Level").selectOption("");

@@ -210,6 +210,52 @@ def test_history_paginates_newest_first(api: TestClient, workflow: Any) -> None:
     assert seen == list(reversed(tasks))
 
 
+def test_history_filters_by_chain_and_level_per_user_and_paginated(
+    api: TestClient, memory_store: MemoryStore
+) -> None:
+    alice, bob = _login(api, "alice@example.com"), _login(api, "bob@example.com")
+    plan = [
+        ("ethereum", "HIGH"),
+        ("bsc", "HIGH"),
+        ("bsc", "LOW"),
+        ("bsc", None),
+        ("polygon", "HIGH"),
+        ("bsc", "HIGH"),
+    ]
+    tasks = []
+    for i, (chain, level) in enumerate(plan):
+        task = api.post("/analyze", json={"token_address": f"0x{i + 1:040x}", "chain": chain}, headers=alice)
+        tasks.append(task.json()["task_id"])
+        if level:  # completed with that verdict (None: still running)
+            result = {"risk_score": 70 if level == "HIGH" else 10, "risk_level": level}
+            memory_store.update_analysis(tasks[-1], status=AnalysisStatus.COMPLETED, result=result)
+    api.post("/analyze", json={"token_address": f"0x{99:040x}", "chain": "bsc"}, headers=bob)
+
+    def listed(headers: dict[str, str], **query: Any) -> list[str]:
+        seen, cursor = [], None
+        for _ in range(10):
+            params = {"limit": 1, **query, **({"cursor": cursor} if cursor else {})}
+            page = api.get("/analysis/history", params=params, headers=headers).json()
+            assert len(page["items"]) <= 1
+            seen += [(a["task_id"], a["chain"], a["risk_level"]) for a in page["items"]]
+            cursor = page["next_cursor"]
+            if not cursor:
+                return [t for t, *_ in seen]
+        raise AssertionError("the pages never end")
+
+    newest_first = list(reversed(range(len(plan))))
+    assert listed(alice, chain="bsc") == [tasks[i] for i in newest_first if plan[i][0] == "bsc"]
+    assert listed(alice, level="HIGH") == [tasks[i] for i in newest_first if plan[i][1] == "HIGH"]
+    assert listed(alice, chain="bsc", level="HIGH") == [tasks[5], tasks[1]]
+    assert listed(alice, chain="polygon", level="LOW") == []
+    assert listed(bob, level="HIGH") == [] and len(listed(bob, chain="bsc")) == 1  # only his own
+
+    for query, field in (("chain=solana", "chain"), ("level=high", "level"), ("level=SAFE", "level")):
+        err = _error(api.get(f"/analysis/history?{query}", headers=alice), 422, "validation_error")
+        assert [d["loc"] for d in err["details"]] == [["query", field]]
+    _error(api.get("/analysis/history?chain=bsc&cursor=%%%", headers=alice), 400, "invalid_cursor")
+
+
 def test_workflow_down_gives_503_and_keeps_the_record(
     api: TestClient, workflow: Any, memory_store: MemoryStore
 ) -> None:

@@ -9,7 +9,7 @@ import pytest
 from moto import mock_aws
 
 from moneygrow.chains import Chain
-from moneygrow.models import AnalysisStatus
+from moneygrow.models import AnalysisStatus, RiskLevel
 from moneygrow.store.base import ActiveTaskExists, EmailTaken, InvalidCursor, Store
 from moneygrow.store.memory import MemoryStore
 from moneygrow.store.records import Analysis, ApiKey, RefreshFamily, User
@@ -109,6 +109,81 @@ def test_history_is_newest_first_paginated_and_private(store: Store) -> None:
         store.list_analyses("u2", 3, first.cursor)  # another user's cursor is refused
     with pytest.raises(InvalidCursor):
         store.list_analyses("u1", 3, "not-a-cursor!!")
+
+
+LEVELS = [RiskLevel.LOW, RiskLevel.MEDIUM, RiskLevel.HIGH, RiskLevel.CRITICAL]
+
+
+def _history(store: Store, user: str, offset: int = 0) -> list[Analysis]:
+    """A user's 24 analyses on three chains: most completed with a level (written whole, or
+    completed later by update_analysis as the aggregate does), every fifth still pending."""
+    made = []
+    for n in range(24):
+        a = _analysis(user, offset + n).model_copy(update={"chain": list(Chain)[n % 3]})
+        done = n % 5 != 0
+        result = {"risk_score": n, "risk_level": LEVELS[n % 4].value} if done else None
+        if done and n % 2:
+            store.put_analysis(a.model_copy(update={"status": AnalysisStatus.COMPLETED, "result": result}))
+        else:
+            store.put_analysis(a)
+            if done:
+                store.update_analysis(a.task_id, status=AnalysisStatus.COMPLETED, result=result)
+        made.append(a.model_copy(update={"result": result}))
+    return made
+
+
+def _all_pages(store: Store, user: str, limit: int, **filters: object) -> list[list[str]]:
+    pages, cursor = [], None
+    for _ in range(100):
+        page = store.list_analyses(user, limit, cursor, **filters)  # type: ignore[arg-type]
+        assert len(page.items) <= limit
+        pages.append([a.task_id for a in page.items])
+        cursor = page.cursor
+        if cursor is None:
+            return pages
+    raise AssertionError("the pages never end")
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"chain": Chain.BSC},
+        {"level": RiskLevel.HIGH},
+        {"chain": Chain.POLYGON, "level": RiskLevel.LOW},
+        {"chain": Chain.ETHEREUM, "level": RiskLevel.UNKNOWN},  # none
+    ],
+)
+def test_history_filters_by_chain_and_level_across_pages(store: Store, filters: dict[str, object]) -> None:
+    mine = _history(store, "u1")
+    _history(store, "u2", offset=100)  # the same chains and levels, another user's
+    chain, level = filters.get("chain"), filters.get("level")
+    expected = [
+        a.task_id
+        for a in reversed(mine)  # newest first
+        if (chain is None or a.chain == chain) and (level is None or a.risk_level == level)
+    ]
+    pages = _all_pages(store, "u1", 2, **filters)
+    assert [t for p in pages for t in p] == expected  # every match once, in order, none of u2's
+    assert all(len(p) == 2 for p in pages[:-1])  # full pages while there is more (small history)
+    assert expected == [] or len(pages) == -(-len(expected) // 2)
+
+
+def test_history_filter_reads_a_bounded_amount_per_call(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A selective filter over a long history: DynamoStore stops after _FILTER_MAX_READ evaluated
+    items with a short page and a cursor that resumes where it stopped; nothing is lost."""
+    import moneygrow.store.dynamo as dynamo
+
+    monkeypatch.setattr(dynamo, "_FILTER_PAGE", 4)
+    monkeypatch.setattr(dynamo, "_FILTER_MAX_READ", 4)
+    mine = _history(store, "u1")
+    expected = [a.task_id for a in reversed(mine) if a.chain == Chain.BSC and a.risk_level == "CRITICAL"]
+    assert len(expected) >= 1
+    pages = _all_pages(store, "u1", 5, chain=Chain.BSC, level=RiskLevel.CRITICAL)
+    assert [t for p in pages for t in p] == expected
+    if not isinstance(store, MemoryStore):  # DynamoDB stopped early: short pages that still resume
+        assert len(pages) > 1 and any(len(p) < len(expected) for p in pages[:-1])
 
 
 def test_update_analysis_sets_and_returns_new_state(store: Store) -> None:
@@ -261,3 +336,20 @@ def test_crafted_cursors_are_refused_not_sent_to_the_database(store: Store) -> N
             store.list_analyses("u1", 2, cursor)
         with pytest.raises(InvalidCursor):
             store.list_api_keys("u1", 2, cursor)
+
+
+def test_history_level_filter_finds_records_written_before_risk_level_was_kept() -> None:
+    """Analyses stored before the risk_level attribute existed still match on their result."""
+    with mock_aws():
+        from moneygrow.store.dynamo import AnalysisItem, DynamoStore, Item
+
+        store = DynamoStore("contract-test", "us-east-1")
+        Item.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
+        for n, level in enumerate(["HIGH", "LOW", "HIGH"]):
+            a = _analysis("u1", n)
+            store.put_analysis(a.model_copy(update={"result": {"risk_level": level}}))
+            AnalysisItem(pk=f"ANALYSIS#{a.task_id}", sk="ANALYSIS").update(
+                actions=[AnalysisItem.risk_level.remove()]
+            )
+        page = store.list_analyses("u1", 10, None, level=RiskLevel.HIGH)
+        assert [a.task_id for a in page.items] == [f"{2:032x}", f"{0:032x}"] and page.cursor is None

@@ -12,10 +12,16 @@ import type {
   ApiKeyRequest,
   Chain,
   NewApiKey,
+  RiskLevel,
   Submitted,
   TokenResponse,
   User,
 } from "./types";
+
+export interface HistoryFilters {
+  chain?: Chain;
+  level?: RiskLevel;
+}
 
 export interface Page<T> {
   items: T[];
@@ -103,8 +109,15 @@ export class MoneyGrowApi {
     return this.call(() => this.http.GET("/analysis/{task_id}", { params: { path: { task_id: taskId } } }));
   }
 
-  history(cursor?: string, limit = 20): Promise<Page<AnalysisSummary>> {
-    return this.call(() => this.http.GET("/analysis/history", { params: { query: { limit, cursor } } }));
+  /** The caller's analyses, newest first; the API filters by chain and level (a filtered page may be
+   * short and still have a next_cursor). */
+  history(cursor?: string, limit = 20, filters: HistoryFilters = {}): Promise<Page<AnalysisSummary>> {
+    const { chain, level } = filters;
+    return this.call(() =>
+      this.http.GET("/analysis/history", {
+        params: { query: { limit, cursor, ...(chain ? { chain } : {}), ...(level ? { level } : {}) } },
+      }),
+    );
   }
 
   // --- plumbing ---------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { lazy, Suspense, useMemo, useState } from "react";
-import { Link } from "react-router-dom";
+import { lazy, Suspense, useEffect, useMemo, useState } from "react";
+import { Link, useSearchParams } from "react-router-dom";
 
 import { useApi } from "../api/context";
 import type { AnalysisSummary } from "../api/types";
@@ -31,17 +31,32 @@ export function repeatedTokens(items: AnalysisSummary[]): Map<string, AnalysisSu
 export function HistoryPage() {
   const api = useApi();
   useTitle("History");
-  const [chain, setChain] = useState("");
-  const [level, setLevel] = useState("");
+  // The filters live in the URL (?chain=&level=): shareable, and Back restores them.
+  const [params, setParams] = useSearchParams();
+  const chain = CHAINS.find((c) => c.value === params.get("chain"))?.value;
+  const level = LEVEL_ORDER.find((l) => l === params.get("level"));
+  const filtered = Boolean(chain || level);
+  const setFilter = (name: "chain" | "level", value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(name, value);
+    else next.delete(name);
+    setParams(next, { replace: true });
+  };
+  // The API filters (GET /analysis/history?chain=&level=), so every page holds only matches.
   const query = useInfiniteQuery({
-    queryKey: ["history"],
-    queryFn: ({ pageParam }) => api.history(pageParam, PAGE_SIZE),
+    queryKey: ["history", chain ?? "", level ?? ""],
+    queryFn: ({ pageParam }) => api.history(pageParam, PAGE_SIZE, { chain, level }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
   const items = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);
-  const shown = items.filter((a) => (!chain || a.chain === chain) && (!level || a.risk_level === level));
-  const repeated = useMemo(() => repeatedTokens(items), [items]);
+  // A filtered page can come back short (the API bounds what one call reads): fill the first screen.
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
+  useEffect(() => {
+    if (filtered && hasNextPage && !isFetchingNextPage && items.length < PAGE_SIZE) void fetchNextPage();
+  }, [filtered, hasNextPage, isFetchingNextPage, fetchNextPage, items.length]);
+  // Risk over time needs every level of a token: it is drawn only when no level filter hides some.
+  const repeated = useMemo(() => (level ? new Map<string, AnalysisSummary[]>() : repeatedTokens(items)), [items, level]);
   const [selected, setSelected] = useState("");
   const seriesKey = selected && repeated.has(selected) ? selected : [...repeated.keys()][0];
   const series = seriesKey ? repeated.get(seriesKey) : undefined;
@@ -52,7 +67,7 @@ export function HistoryPage() {
       <div className="row wrap" role="group" aria-label="Filters">
         <label className="field">
           <span>Chain</span>
-          <select value={chain} onChange={(e) => setChain(e.target.value)}>
+          <select value={chain ?? ""} onChange={(e) => setFilter("chain", e.target.value)}>
             <option value="">All chains</option>
             {CHAINS.map((c) => (
               <option key={c.value} value={c.value}>
@@ -63,7 +78,7 @@ export function HistoryPage() {
         </label>
         <label className="field">
           <span>Level</span>
-          <select value={level} onChange={(e) => setLevel(e.target.value)}>
+          <select value={level ?? ""} onChange={(e) => setFilter("level", e.target.value)}>
             <option value="">All levels</option>
             {LEVEL_ORDER.map((l) => (
               <option key={l} value={l}>
@@ -75,10 +90,13 @@ export function HistoryPage() {
       </div>
       <ErrorMessage error={query.error} onRetry={() => void query.refetch()} />
       {query.isPending && <p role="status">Loading your analyses…</p>}
-      {query.isSuccess && items.length === 0 && (
+      {query.isSuccess && items.length === 0 && !query.hasNextPage && !filtered && (
         <p>
           No analyses yet. <Link to="/">Analyse your first token</Link>.
         </p>
+      )}
+      {query.isSuccess && items.length === 0 && !query.hasNextPage && filtered && (
+        <p>No analysis matches these filters.</p>
       )}
       {items.length > 0 && (
         <div className="table-scroll">
@@ -94,7 +112,7 @@ export function HistoryPage() {
               </tr>
             </thead>
             <tbody>
-              {shown.map((a) => (
+              {items.map((a) => (
                 <tr key={a.task_id}>
                   <td>
                     <Link to={`/analyses/${a.task_id}`} className="mono">
@@ -117,7 +135,6 @@ export function HistoryPage() {
               ))}
             </tbody>
           </table>
-          {shown.length === 0 && <p>No analysis matches these filters{query.hasNextPage ? " on the pages loaded" : ""}.</p>}
         </div>
       )}
       {query.hasNextPage && (
@@ -131,6 +148,9 @@ export function HistoryPage() {
             {query.isFetchingNextPage ? "Loading…" : "Load more"}
           </button>
         </div>
+      )}
+      {level && items.length > 1 && (
+        <p className="hint">Risk over time is drawn when no level filter hides some of a token's analyses.</p>
       )}
       {series && seriesKey && (
         <section className="card stack" aria-labelledby="over-time-title">

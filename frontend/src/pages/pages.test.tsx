@@ -246,19 +246,20 @@ describe("result", () => {
 });
 
 describe("history", () => {
-  it("lists analyses, filters by level and pages on", async () => {
-    const base = { status: "COMPLETED", chain: "ethereum", completed_at: null, links: { self: "x" } };
-    const page1 = {
-      items: [
-        { ...base, task_id: "a".repeat(32), token_address: TOKEN, created_at: "2026-02-01T00:00:00Z", risk_score: 80, risk_level: "HIGH" },
-        { ...base, task_id: "b".repeat(32), token_address: TOKEN, created_at: "2026-01-01T00:00:00Z", risk_score: 20, risk_level: "LOW" },
-      ],
-      next_cursor: "c1",
-    };
-    const page2 = {
-      items: [{ ...base, task_id: "c".repeat(32), token_address: "0x" + "3".repeat(40), chain: "bsc", created_at: "2025-12-01T00:00:00Z", risk_score: 90, risk_level: "CRITICAL" }],
-      next_cursor: null,
-    };
+  const base = { status: "COMPLETED", completed_at: null, links: { self: "x" } };
+  const row = (n: number, chain: string, level: string | null, token = TOKEN) => ({
+    ...base,
+    task_id: String(n).repeat(32).slice(0, 32),
+    token_address: token,
+    chain,
+    created_at: `2026-0${n}-01T00:00:00Z`,
+    risk_score: level === null ? null : { LOW: 20, HIGH: 80, CRITICAL: 90 }[level]!,
+    risk_level: level,
+  });
+
+  it("lists analyses newest first, pages on, and draws risk over time for a token analysed twice", async () => {
+    const page1 = { items: [row(3, "ethereum", "HIGH"), row(2, "ethereum", "LOW")], next_cursor: "c1" };
+    const page2 = { items: [row(1, "bsc", "CRITICAL", "0x" + "3".repeat(40))], next_cursor: null };
     const server = fakeServer({
       "GET /users/me": () => json(ME),
       "GET /analysis/history": (req) => json(req.search.includes("cursor=c1") ? page2 : page1),
@@ -270,12 +271,63 @@ describe("history", () => {
     await user.click(screen.getByRole("button", { name: "Load more" }));
     await waitFor(() => expect(within(table).getAllByRole("row")).toHaveLength(4));
     expect(screen.queryByRole("button", { name: "Load more" })).not.toBeInTheDocument();
-    await user.selectOptions(screen.getByLabelText("Level"), "LOW");
-    expect(within(table).getAllByRole("row")).toHaveLength(2);
-    await user.selectOptions(screen.getByLabelText("Level"), "");
-    await user.selectOptions(screen.getByLabelText("Chain"), "bsc");
-    expect(within(table).getAllByRole("row")).toHaveLength(2);
     expect(within(table).getByText("90 CRITICAL")).toBeInTheDocument();
+    const history = server.calls.filter((c) => c.path === "/analysis/history");
+    expect(history.map((c) => new URLSearchParams(c.search).get("cursor"))).toEqual([null, "c1"]);
+    expect(history.every((c) => !c.search.includes("chain") && !c.search.includes("level"))).toBe(true);
+  });
+
+  it("asks the API for the chain and level chosen, keeps them in the URL and pages through short pages", async () => {
+    // A fake API that filters and pages as the real one does; a filtered first page can be short.
+    const all = [row(6, "bsc", "HIGH"), row(5, "ethereum", "HIGH"), row(4, "bsc", "LOW"), row(3, "bsc", null), row(2, "polygon", "HIGH"), row(1, "bsc", "HIGH")];
+    const server = fakeServer({
+      "GET /users/me": () => json(ME),
+      "GET /analysis/history": (req) => {
+        const q = new URLSearchParams(req.search);
+        const matches = all.filter(
+          (a) => (!q.get("chain") || a.chain === q.get("chain")) && (!q.get("level") || a.risk_level === q.get("level")),
+        );
+        if (q.get("level") === "HIGH" && !q.get("cursor")) return json({ items: [], next_cursor: "more" }); // read budget hit
+        return json({ items: matches, next_cursor: null });
+      },
+    });
+    const { user } = renderApp("/history", server.fetch);
+    const table = await screen.findByRole("table");
+    expect(within(table).getAllByRole("row")).toHaveLength(7);
+
+    await user.selectOptions(screen.getByLabelText("Chain"), "bsc");
+    await waitFor(() => expect(within(screen.getByRole("table")).getAllByRole("row")).toHaveLength(5));
+    expect(window.location.search).toBe("?chain=bsc");
+    expect(new URLSearchParams(server.calls.at(-1)!.search).get("chain")).toBe("bsc");
+
+    await user.selectOptions(screen.getByLabelText("Level"), "HIGH");
+    await waitFor(() => expect(within(screen.getByRole("table")).getAllByRole("row")).toHaveLength(3));
+    const rows = within(screen.getByRole("table")).getAllByRole("row").slice(1);
+    expect(rows.map((r) => within(r).getByText(/HIGH/).textContent)).toEqual(["80 HIGH", "80 HIGH"]);
+    expect(window.location.search).toBe("?chain=bsc&level=HIGH");
+    const filtered = server.calls.filter((c) => c.search.includes("level=HIGH")).map((c) => new URLSearchParams(c.search));
+    expect(filtered.map((q) => [q.get("chain"), q.get("cursor")])).toEqual([["bsc", null], ["bsc", "more"]]); // continued on its own
+    expect(screen.queryByRole("heading", { name: "Risk over time" })).not.toBeInTheDocument();
+    expect(screen.getByText(/Risk over time is drawn when no level filter/)).toBeInTheDocument();
+
+    await user.selectOptions(screen.getByLabelText("Chain"), "polygon");
+    await user.selectOptions(screen.getByLabelText("Level"), "LOW");
+    expect(await screen.findByText("No analysis matches these filters.")).toBeInTheDocument();
+    expect(screen.queryByRole("table")).not.toBeInTheDocument();
+    expect(screen.queryByText(/No analyses yet/)).not.toBeInTheDocument();
+  });
+
+  it("opens with the filters of a shared URL", async () => {
+    const server = fakeServer({
+      "GET /users/me": () => json(ME),
+      "GET /analysis/history": () => json({ items: [row(1, "polygon", "LOW")], next_cursor: null }),
+    });
+    renderApp("/history?chain=polygon&level=LOW", server.fetch);
+    expect(await screen.findByText("20 LOW")).toBeInTheDocument();
+    expect(screen.getByLabelText("Chain")).toHaveValue("polygon");
+    expect(screen.getByLabelText("Level")).toHaveValue("LOW");
+    const q = new URLSearchParams(server.calls.find((c) => c.path === "/analysis/history")!.search);
+    expect([q.get("chain"), q.get("level"), q.get("limit")]).toEqual(["polygon", "LOW", "20"]);
   });
 });
 

@@ -9,6 +9,8 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from moneygrow.auth.tokens import TokenPair
+from moneygrow.chains import Chain
+from moneygrow.models import RiskLevel
 from moneygrow.ratelimit import LoginThrottle
 from moneygrow.services import accounts, analyses, watchlist
 from moneygrow_api.deps import Analyzer, Deps, Reader, Session, account_limit, auth_ip_limit, client_ip
@@ -208,9 +210,20 @@ def analyze(body: AnalyzeRequest, principal: Analyzer, deps: Deps) -> JSONRespon
 
 @router.get("/analysis/history", tags=["analysis"], responses=_errors(400, 422, *_AUTHED))
 def history(
-    principal: Reader, deps: Deps, limit: Limit = 20, cursor: Cursor = None
+    principal: Reader,
+    deps: Deps,
+    limit: Limit = 20,
+    cursor: Cursor = None,
+    chain: Annotated[Chain | None, Query(description="Only analyses of tokens on this chain")] = None,
+    level: Annotated[
+        RiskLevel | None,
+        Query(
+            description="Only completed analyses with this verdict level. A filtered page may hold fewer "
+            "than `limit` items and still have a next_cursor: keep paging until next_cursor is null"
+        ),
+    ] = None,
 ) -> PageResponse[AnalysisSummary]:
-    page = analyses.list_history(deps.store, principal.user.user_id, limit, cursor)
+    page = analyses.list_history(deps.store, principal.user.user_id, limit, cursor, chain=chain, level=level)
     return PageResponse(items=[AnalysisSummary.of(a) for a in page.items], next_cursor=page.cursor)
 
 

@@ -12,7 +12,7 @@ from eth_utils.address import is_checksum_address, is_hex_address, to_checksum_a
 
 from moneygrow.chains import Chain
 from moneygrow.errors import Conflict, NotAToken, NotFound, ServiceUnavailable, ValidationFailed
-from moneygrow.models import AnalysisStatus, AnalysisTask, utcnow
+from moneygrow.models import AnalysisStatus, AnalysisTask, RiskLevel, utcnow
 from moneygrow.observability import logger
 from moneygrow.store.base import ActiveTaskExists, Page, Store
 from moneygrow.store.records import Analysis
@@ -203,5 +203,14 @@ def reconcile(store: Store, workflow: Workflow, analysis: Analysis) -> Analysis:
     return analysis
 
 
-def list_history(store: Store, user_id: str, limit: int, cursor: str | None) -> Page[Analysis]:
-    return store.list_analyses(user_id, limit, cursor)
+def list_history(
+    store: Store,
+    user_id: str,
+    limit: int,
+    cursor: str | None,
+    chain: Chain | None = None,
+    level: RiskLevel | None = None,
+) -> Page[Analysis]:
+    """The caller's analyses, newest first; only those on `chain` and/or with verdict `level` when
+    given (a filtered page may be short while it has a cursor: see Store.list_analyses)."""
+    return store.list_analyses(user_id, limit, cursor, chain=chain, level=level)

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
 from moneygrow.chains import Chain
+from moneygrow.models import RiskLevel
 from moneygrow.store.records import Analysis, ApiKey, RefreshFamily, User
 
 T = TypeVar("T")
@@ -72,6 +73,17 @@ class Store(Protocol):
     def put_analysis(self, analysis: Analysis) -> None: ...
     def get_analysis(self, task_id: str) -> Analysis | None: ...
     def update_analysis(self, task_id: str, **changes: Any) -> Analysis: ...
-    def list_analyses(self, user_id: str, limit: int, cursor: str | None) -> Page[Analysis]: ...
+    # newest first; with chain/level only the matching ones (Analysis.matches). A filtered page may
+    # hold fewer than `limit` items while `cursor` is set (DynamoStore bounds the items it reads per
+    # call); no item is skipped or repeated, and None means there is no more.
+    def list_analyses(
+        self,
+        user_id: str,
+        limit: int,
+        cursor: str | None,
+        *,
+        chain: Chain | None = None,
+        level: RiskLevel | None = None,
+    ) -> Page[Analysis]: ...
 
     def ping(self) -> None: ...  # raises when the store is unreachable

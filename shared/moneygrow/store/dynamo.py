@@ -6,6 +6,7 @@ Items (pk / sk / gsi1pk / gsi1sk):
 - API key             USER#<uid>      / APIKEY#<key_id>      gsi1: APIKEYHASH#<sha256> / APIKEY
 - running-task lock   USER#<uid>      / ACTIVE#<chain>#<addr> (task_id, expires_at TTL)
 - analysis            ANALYSIS#<tid>  / ANALYSIS             gsi1: USER#<uid>#ANALYSES / <created iso>#<tid>
+                      (chain, and risk_level copied from the result for the history filters)
 - refresh family      REFRESH#<fid>   / FAMILY               (user_id, current_jti, revoked, expires_at TTL)
 - rate-limit counter  RATE#<bucket>#<window start> / COUNTER (hits, expires_at TTL)
 
@@ -13,7 +14,15 @@ An API key's own expiry is `valid_until`, not the table's TTL attribute: an expi
 the app but stays listed (and revocable, which also removes it from API Gateway).
 
 Access patterns: user by id / by email, key by hash (gsi1), keys of a user (pk query),
-analysis by task id, analyses of a user newest first (gsi1 query, descending).
+analysis by task id, analyses of a user newest first (gsi1 query, descending), optionally only
+those on a chain and/or with a risk level: the same query with a filter expression. A filter saves
+no reads (DynamoDB bills every item the query evaluates, ~8 KB and 1 RRU eventually consistent
+each with its verdict, before filtering), so one call evaluates at most _FILTER_MAX_READ items, in
+queries of _FILTER_PAGE: at most ~500 RRU (~$0.000125) per call however selective the filter;
+the page then holds what matched so far with a cursor, which resumes right after the last item
+returned (or after the last evaluated when none matched). A sparse per-level/per-chain index would
+read only matches, at the cost of a GSI's storage and writes on every analysis: worth it only if
+users with thousands of analyses filter often.
 """
 
 from __future__ import annotations
@@ -38,9 +47,9 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from moneygrow.chains import Chain
-from moneygrow.models import AnalysisStatus
+from moneygrow.models import AnalysisStatus, RiskLevel
 from moneygrow.store.base import ActiveTaskExists, EmailTaken, InvalidCursor, Page
-from moneygrow.store.records import Analysis, ApiKey, RefreshFamily, User
+from moneygrow.store.records import Analysis, ApiKey, RefreshFamily, User, risk_level_of
 
 
 class Gsi1(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
@@ -125,6 +134,7 @@ class AnalysisItem(Item, discriminator="analysis"):
     result = JSONAttribute(null=True)
     error = JSONAttribute(null=True)
     agents = JSONAttribute(null=True)
+    risk_level = UnicodeAttribute(null=True)  # result["risk_level"], for the history filter
 
 
 _MODELS: tuple[type[Item], ...] = (
@@ -138,6 +148,8 @@ _MODELS: tuple[type[Item], ...] = (
     CounterItem,
 )
 _FAMILY_TTL_GRACE_S = 24 * 3600
+_FILTER_PAGE = 100  # items a filtered history query evaluates per request (Limit)
+_FILTER_MAX_READ = 500  # items one filtered history call evaluates at most
 
 
 def _user_pk(user_id: str) -> str:
@@ -460,6 +472,8 @@ class DynamoStore:
     def update_analysis(self, task_id: str, **changes: Any) -> Analysis:
         item = AnalysisItem(pk=f"ANALYSIS#{task_id}", sk="ANALYSIS")
         changes.setdefault("updated_at", datetime.now(UTC))
+        if "result" in changes:  # kept beside the result for the history filter
+            changes["risk_level"] = risk_level_of(changes["result"])
         actions = [
             getattr(AnalysisItem, name).remove() if value is None else getattr(AnalysisItem, name).set(value)
             for name, value in changes.items()
@@ -467,16 +481,68 @@ class DynamoStore:
         item.update(actions=actions, condition=AnalysisItem.pk.exists())  # refreshes item with ALL_NEW
         return _to_analysis(item)
 
-    def list_analyses(self, user_id: str, limit: int, cursor: str | None) -> Page[Analysis]:
+    def list_analyses(
+        self,
+        user_id: str,
+        limit: int,
+        cursor: str | None,
+        *,
+        chain: Chain | None = None,
+        level: RiskLevel | None = None,
+    ) -> Page[Analysis]:
         hk = f"USER#{user_id}#ANALYSES"
-        result = Item.gsi1.query(
-            hk, scan_index_forward=False, limit=limit, last_evaluated_key=_decode_cursor(cursor, "gsi1pk", hk)
-        )
+        start = _decode_cursor(cursor, "gsi1pk", hk)
+        if chain is not None or level is not None:
+            return _filtered_analyses(hk, limit, start, chain, level)
+        result = Item.gsi1.query(hk, scan_index_forward=False, limit=limit, last_evaluated_key=start)
         items = [_to_analysis(i) for i in result if isinstance(i, AnalysisItem)]
         return Page(items, _encode_cursor(result.last_evaluated_key))
 
     def ping(self) -> None:
         Item.describe_table()
+
+
+def _filtered_analyses(
+    hk: str, limit: int, start: dict[str, Any] | None, chain: Chain | None, level: RiskLevel | None
+) -> Page[Analysis]:
+    """The gsi1 query with a filter expression, page by page (see the module docstring for the cost).
+    Records written before risk_level was kept beside the result have none: the filter lets them
+    through and Analysis.matches decides on the result itself."""
+    condition = None
+    if chain is not None:
+        condition = AnalysisItem.chain == chain.value
+    if level is not None:
+        by_level = (AnalysisItem.risk_level == level.value) | AnalysisItem.risk_level.does_not_exist()
+        condition = by_level if condition is None else condition & by_level
+    query = Item.gsi1.query(
+        hk,
+        scan_index_forward=False,
+        filter_condition=condition,
+        last_evaluated_key=start,
+        page_size=_FILTER_PAGE,
+    )
+    items: list[Analysis] = []
+    read = 0
+    for page in query.page_iter:
+        read += page.get("ScannedCount", 0)
+        rows = page.get("Items", [])
+        end = query.page_iter.last_evaluated_key  # None: this was the partition's last page
+        for i, raw in enumerate(rows):
+            item = Item.from_raw_data(raw)
+            if not isinstance(item, AnalysisItem) or not (found := _to_analysis(item)).matches(chain, level):
+                continue
+            items.append(found)
+            if len(items) == limit:  # resume right after this item (the rest of the page unread)
+                last = i == len(rows) - 1 and end is None
+                return Page(items, None if last else _encode_cursor({k: raw[k] for k in _GSI1_KEY}))
+        if end is None:
+            return Page(items, None)
+        if read >= _FILTER_MAX_READ:  # enough read for one call: a short page, resumable
+            return Page(items, _encode_cursor(end))
+    return Page(items, None)
+
+
+_GSI1_KEY = ("pk", "sk", "gsi1pk", "gsi1sk")
 
 
 def _analysis_item(analysis: Analysis) -> AnalysisItem:
@@ -488,5 +554,6 @@ def _analysis_item(analysis: Analysis) -> AnalysisItem:
         sk="ANALYSIS",
         gsi1pk=f"USER#{analysis.user_id}#ANALYSES",
         gsi1sk=f"{analysis.created_at.isoformat()}#{analysis.task_id}",
+        risk_level=analysis.risk_level,
         **data,
     )

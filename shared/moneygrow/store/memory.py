@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from moneygrow.chains import Chain
+from moneygrow.models import RiskLevel
 from moneygrow.store.base import ActiveTaskExists, EmailTaken, InvalidCursor, Page
 from moneygrow.store.records import Analysis, ApiKey, RefreshFamily, User
 
@@ -166,9 +167,17 @@ class MemoryStore:
         self.analyses[task_id] = updated
         return updated.model_copy(deep=True)
 
-    def list_analyses(self, user_id: str, limit: int, cursor: str | None) -> Page[Analysis]:
+    def list_analyses(
+        self,
+        user_id: str,
+        limit: int,
+        cursor: str | None,
+        *,
+        chain: Chain | None = None,
+        level: RiskLevel | None = None,
+    ) -> Page[Analysis]:
         mine = sorted(
-            (a for a in self.analyses.values() if a.user_id == user_id),
+            (a for a in self.analyses.values() if a.user_id == user_id and a.matches(chain, level)),
             key=lambda a: (a.created_at, a.task_id),
             reverse=True,
         )

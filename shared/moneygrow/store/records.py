@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from moneygrow.chains import Chain
-from moneygrow.models import AnalysisStatus
+from moneygrow.models import AnalysisStatus, RiskLevel
 
 
 class User(BaseModel):
@@ -49,6 +49,12 @@ class RefreshFamily(BaseModel):
     current_issued_at: int = 0
 
 
+def risk_level_of(result: dict[str, Any] | None) -> str | None:
+    """A result's verdict level; None while it runs, when it failed, or for an address that is not a token."""
+    level = (result or {}).get("risk_level")
+    return level if isinstance(level, str) else None
+
+
 class Analysis(BaseModel):
     task_id: str
     user_id: str
@@ -61,3 +67,11 @@ class Analysis(BaseModel):
     result: dict[str, Any] | None = None
     error: dict[str, Any] | None = None
     agents: list[dict[str, Any]] = Field(default_factory=list)
+
+    @property
+    def risk_level(self) -> str | None:
+        return risk_level_of(self.result)
+
+    def matches(self, chain: Chain | None = None, level: RiskLevel | None = None) -> bool:
+        """The history filters: on this chain, with this risk level (None: any)."""
+        return (chain is None or self.chain == chain) and (level is None or self.risk_level == level.value)
