@@ -72,9 +72,15 @@ def main() -> None:
     except ValueError as exc:  # a configuration mistake: say it plainly, no traceback
         sys.exit(f"synth: {exc}")
     assembly = app.synth()
-    # Run without the CDK CLI (make synth, devstack), nothing would show the stacks' warnings: read
-    # them from the cloud assembly's manifest (plain JSON; jsii cannot always proxy the messages).
-    out = Path(assembly.directory)
+    # Run without the CDK CLI (make synth, devstack), nothing would show the stacks' warnings.
+    for message in assembly_messages(Path(assembly.directory)):
+        print(message, file=sys.stderr)
+
+
+def assembly_messages(out: Path) -> list[str]:
+    """The stacks' warnings, errors and infos, `[level] <stack> <path>: <text>`, read from the cloud
+    assembly's manifest (plain JSON; jsii cannot always proxy the messages)."""
+    messages = []
     manifest = json.loads((out / "manifest.json").read_text())
     for name, artifact in manifest.get("artifacts", {}).items():
         metadata = dict(artifact.get("metadata") or {})
@@ -85,7 +91,8 @@ def main() -> None:
                 kind = str(entry.get("type", ""))
                 if kind in ("aws:cdk:warning", "aws:cdk:error", "aws:cdk:info"):
                     level = kind.rsplit(":", 1)[-1]
-                    print(f"[{level}] {name} {path}: {entry.get('data')}", file=sys.stderr)
+                    messages.append(f"[{level}] {name} {path}: {entry.get('data')}")
+    return messages
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ deletion protection, stack termination protection, longer log retention.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import aws_cdk as cdk
@@ -23,7 +23,7 @@ from infra.constructs.alerts import SchedulesAndAlerts
 from infra.constructs.api import Api, CustomDomain
 from infra.constructs.data import Data
 from infra.constructs.frontend import Frontend
-from infra.constructs.lambdas import FunctionDefaults, SharedLayer
+from infra.constructs.lambdas import FunctionDefaults, SharedLayer, reserve_concurrency
 from infra.constructs.observability import Observability
 from infra.constructs.secrets import JwtSecret
 from infra.constructs.wallet_registry import WalletRegistryJob
@@ -31,6 +31,28 @@ from infra.constructs.workflow import Workflow
 
 DEFAULT_STAGE = "dev"
 STAGES = ("dev", "prod")
+
+# Reserved concurrency per function (construct id -> concurrent executions): each function keeps
+# this much of the account's Lambda concurrency and never runs more, so a burst of analyses cannot
+# starve the API and authorizer, and the agents never exceed what the RPC nodes and the table are
+# sized for (a throttled agent is retried by the workflow; each function has a throttle alarm).
+# Sized for 100,000 users: the API at ~60 ms behind the stage's 100 req/s (200 burst) with cold
+# starts; 50 heuristic agents at ~2.5 s are 20 analyses/s. Lambda keeps 100 of an account's limit
+# (1,000 by default; new accounts start at 10) unreserved, so reserving is on by
+# default in prod only: elsewhere opt in with -c moneygrow:reservedConcurrency=true (or a JSON
+# object of overrides), and synth checks the total against -c moneygrow:accountConcurrency.
+RESERVED_CONCURRENCY = {
+    "ApiFunction": 100,
+    "AuthorizerFunction": 50,
+    "HeuristicAgentFunction": 50,
+    "MlAgentFunction": 20,
+    "SmartMoneyAgentFunction": 50,
+    "AggregateFunction": 20,
+    "FailAnalysisFunction": 5,
+    "WalletRegistryJobFunction": 2,
+}
+DEFAULT_ACCOUNT_CONCURRENCY = 1000
+UNRESERVED_MINIMUM = 100  # what Lambda always leaves to the functions without a reservation
 
 
 @dataclass(frozen=True)
@@ -50,6 +72,8 @@ class StageConfig:
     prices: bool = False
     # SSM SecureString holding the Etherscan v2 key (MONEYGROW_ETHERSCAN_API_KEY_PARAMETER).
     etherscan_key_parameter: str | None = None
+    # Reserved concurrency by function construct id (empty: nothing reserved).
+    reserved_concurrency: dict[str, int] = field(default_factory=dict)
 
     @property
     def stack_name(self) -> str:
@@ -76,7 +100,8 @@ class StageConfig:
         """Context keys (cdk.json or -c): stage, moneygrow:corsOrigins, moneygrow:jwtSsmParameter,
         moneygrow:domainName + moneygrow:certificateArn, moneygrow:alarmEmail, moneygrow:rescanEveryHours,
         moneygrow:rpcUrls (JSON chain -> [urls]), moneygrow:etherscanKeyParameter, moneygrow:localChain,
-        moneygrow:goplus and moneygrow:prices (true: the agents may ask GoPlus / GeckoTerminal).
+        moneygrow:goplus and moneygrow:prices (true: the agents may ask GoPlus / GeckoTerminal),
+        moneygrow:reservedConcurrency and moneygrow:accountConcurrency (see RESERVED_CONCURRENCY).
 
         A deployable stage needs RPC endpoints: without moneygrow:rpcUrls the agents would call the
         embedded local chain (127.0.0.1:8545), which does not exist in the cloud, so synth refuses
@@ -116,6 +141,13 @@ class StageConfig:
             goplus=_flag(node.try_get_context("moneygrow:goplus")),
             prices=_flag(node.try_get_context("moneygrow:prices")),
             etherscan_key_parameter=node.try_get_context("moneygrow:etherscanKeyParameter") or None,
+            reserved_concurrency=_reserved_concurrency(
+                node.try_get_context("moneygrow:reservedConcurrency"),
+                default_on=stage == "prod",
+                account_limit=int(
+                    node.try_get_context("moneygrow:accountConcurrency") or DEFAULT_ACCOUNT_CONCURRENCY
+                ),
+            ),
         )
 
     def agent_environment(self) -> dict[str, str]:
@@ -134,6 +166,33 @@ class StageConfig:
 def _flag(value: Any) -> bool:
     """A boolean context value: true from cdk.json, "true"/"1" from -c."""
     return value is True or str(value).lower() in ("true", "1", "yes")
+
+
+def _reserved_concurrency(value: Any, *, default_on: bool, account_limit: int) -> dict[str, int]:
+    """Context value -> construct id -> reserved executions. Absent: RESERVED_CONCURRENCY when
+    `default_on` (prod), else nothing; true/false: the defaults or nothing; a JSON object: the
+    defaults with these overrides (null: that function reserves nothing)."""
+    if value is None or value == "":
+        reserved = dict(RESERVED_CONCURRENCY) if default_on else {}
+    elif str(value).lower() in ("true", "false", "on", "off", "yes", "no", "1", "0"):
+        reserved = dict(RESERVED_CONCURRENCY) if str(value).lower() in ("true", "on", "yes", "1") else {}
+    else:
+        overrides = json.loads(value) if isinstance(value, str) else value
+        if not isinstance(overrides, dict):
+            raise ValueError('moneygrow:reservedConcurrency must be true, false or {"<Function>": n, ...}')
+        reserved = {k: v for k, v in {**RESERVED_CONCURRENCY, **overrides}.items() if v is not None}
+    bad = sorted(k for k, v in reserved.items() if isinstance(v, bool) or not isinstance(v, int) or v < 1)
+    if bad:  # 0 would throttle every invocation of the function: say null to reserve nothing
+        raise ValueError(f"moneygrow:reservedConcurrency needs a whole number >= 1 (or null) for {bad}")
+    total, room = sum(reserved.values()), max(account_limit - UNRESERVED_MINIMUM, 0)
+    if total > room:
+        raise ValueError(
+            f"moneygrow:reservedConcurrency reserves {total} concurrent executions, but an account limit "
+            f"of {account_limit} (moneygrow:accountConcurrency) leaves {room} to reserve (Lambda keeps "
+            f"{UNRESERVED_MINIMUM} unreserved): reserve less, turn it off with "
+            "-c moneygrow:reservedConcurrency=false, or ask AWS for a higher limit"
+        )
+    return reserved
 
 
 def _rpc_urls(value: Any) -> str | None:
@@ -189,6 +248,13 @@ class MoneyGrowStack(cdk.Stack):
                 "No moneygrow:rpcUrls context: the agents use the app's default RPC endpoints "
                 "(the local anvil), which do not exist in the cloud.",
             )
+        if not config.alarm_email:  # prod refuses this in from_context
+            cdk.Annotations.of(self).add_warning_v2(
+                "moneygrow:no-alarm-email",
+                "No moneygrow:alarmEmail context: the alarms publish to the ops topic (output OpsTopicArn) "
+                "and nobody is subscribed, so nobody hears of them. Deploy with "
+                "-c moneygrow:alarmEmail=ops@example.com (then confirm the email) or subscribe to the topic.",
+            )
         self.api = Api(
             self,
             "Api",
@@ -229,6 +295,7 @@ class MoneyGrowStack(cdk.Stack):
             dead_letter_queues={**self.alerts.dead_letter_queues, **self.wallet_registry.dead_letter_queues},
             ops_topic=self.alerts.ops_topic,
         )
+        reserve_concurrency(self, config.reserved_concurrency)
         self._outputs()
 
     def _environment(self) -> dict[str, str]:

@@ -16,6 +16,7 @@ import shutil
 import sys
 import time
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -201,6 +202,23 @@ def python_function(scope: Construct, spec: FunctionSpec, defaults: FunctionDefa
     _add_source_metadata(fn, spec)
     _acknowledge_function_findings(fn, role)
     return fn
+
+
+def reserve_concurrency(scope: Construct, reserved: Mapping[str, int]) -> None:
+    """Reserved concurrency for the named functions in `scope` (construct id -> executions): each
+    keeps that much of the account's concurrency and never runs more. A name that matches no
+    function, or more than one, is refused: a typo must not silently reserve nothing."""
+    found: dict[str, list[lambda_.Function]] = {}
+    for child in scope.node.find_all():
+        if isinstance(child, lambda_.Function) and child.node.id in reserved:
+            found.setdefault(child.node.id, []).append(child)
+    unknown = sorted(name for name in reserved if len(found.get(name, [])) != 1)
+    if unknown:
+        raise ValueError(f"moneygrow:reservedConcurrency names no single function: {', '.join(unknown)}")
+    for name, executions in reserved.items():
+        resource = found[name][0].node.default_child
+        assert isinstance(resource, lambda_.CfnFunction)
+        resource.reserved_concurrent_executions = executions
 
 
 def acknowledge(scope: IConstruct, rule: str, reason: str) -> None:

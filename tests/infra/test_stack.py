@@ -15,7 +15,9 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Match, Template
 
-from infra.app import build_app
+from infra.app import assembly_messages, build_app
+from infra.constructs.lambdas import reserve_concurrency
+from infra.stack import RESERVED_CONCURRENCY
 from moneygrow.metering import FREE_SHARDS, shard_key_value
 
 pytestmark = pytest.mark.infra
@@ -57,9 +59,14 @@ def dev_templates(dev_outdir: Path) -> dict[str, dict[str, Any]]:
 
 
 @pytest.fixture(scope="session")
-def prod_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+def prod_outdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cdk.out.prod")
+
+
+@pytest.fixture(scope="session")
+def prod_templates(prod_outdir: Path) -> dict[str, dict[str, Any]]:
     return _synth(
-        tmp_path_factory.mktemp("cdk.out.prod"),
+        prod_outdir,
         {
             "stage": "prod",
             "moneygrow:corsOrigins": "https://app.example.com",
@@ -694,6 +701,21 @@ def test_prod_without_an_alarm_recipient_is_refused(tmp_path: Path) -> None:
         build_app(outdir=str(tmp_path), context={"stage": "prod", "moneygrow:rpcUrls": RPC_URLS})
 
 
+def test_synth_warns_when_alarms_reach_nobody(
+    dev_templates: dict[str, dict[str, Any]],
+    dev_outdir: Path,
+    prod_templates: dict[str, dict[str, Any]],
+    prod_outdir: Path,
+) -> None:
+    # Outside prod (which refuses it) a stage may go without moneygrow:alarmEmail: the ops topic then
+    # has no subscriber, so `make synth` (app.py's main prints these lines) must say it.
+    assert not _resources(dev_templates[STACK], "AWS::SNS::Subscription")
+    warnings = [m for m in assembly_messages(dev_outdir) if "alarmEmail" in m]
+    assert len(warnings) == 1 and warnings[0].startswith(f"[warning] {STACK} ")
+    assert "nobody is subscribed" in warnings[0] and "-c moneygrow:alarmEmail=" in warnings[0]
+    assert not [m for m in assembly_messages(prod_outdir) if "alarmEmail" in m]
+
+
 def test_operations_alarms_and_the_execution_log_group(synthesized: dict[str, Any]) -> None:
     alarms = {
         a["Properties"]["AlarmName"]: a["Properties"]
@@ -1109,3 +1131,83 @@ def test_fewer_cdk_nag_acknowledgments_than_before(
                     assert all(reason.strip() for reason in entry["data"].values())  # always a reason
                     total += len(entry["data"])
     assert 0 < total <= 36, total
+
+
+# --- reserved concurrency ----------------------------------------------------------------------------
+
+
+def _reserved(tpl: dict[str, Any]) -> dict[str, int | None]:
+    functions = tpl["Resources"]
+    return {
+        construct_id: functions[logical_id]["Properties"].get("ReservedConcurrentExecutions")
+        for construct_id, logical_id in _function_ids(tpl).items()
+    }
+
+
+def test_prod_reserves_concurrency_for_every_function_and_dev_reserves_none(
+    dev_templates: dict[str, dict[str, Any]], prod_templates: dict[str, dict[str, Any]]
+) -> None:
+    prod = _reserved(prod_templates["MoneyGrow-prod"])
+    assert prod == RESERVED_CONCURRENCY and set(prod) == set(FUNCTIONS)
+    # Lambda keeps 100 of the default account limit (1,000) unreserved
+    assert sum(RESERVED_CONCURRENCY.values()) <= 900
+    # the API and its authorizer are never starved by the agents, and the agents are capped
+    assert prod["ApiFunction"] >= max(prod[a] for a in AGENTS)
+    # a new account has a limit of 10 and cannot reserve anything: dev reserves only when asked
+    assert set(_reserved(dev_templates[STACK]).values()) == {None}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, {}),
+        ("false", {}),
+        ("true", RESERVED_CONCURRENCY),
+        (True, RESERVED_CONCURRENCY),
+        (
+            '{"ApiFunction": 10, "MlAgentFunction": null}',
+            {k: v for k, v in RESERVED_CONCURRENCY.items() if k != "MlAgentFunction"} | {"ApiFunction": 10},
+        ),
+    ],
+)
+def test_dev_reserves_concurrency_only_when_asked(value: Any, expected: dict[str, int]) -> None:
+    from infra.stack import StageConfig
+
+    context = {"stage": "dev", "moneygrow:localChain": True, "moneygrow:reservedConcurrency": value}
+    app = cdk.App(context=context)
+    assert StageConfig.from_context(app).reserved_concurrency == expected
+
+
+@pytest.mark.parametrize(
+    ("context", "match"),
+    [
+        # a new account's limit of 10 leaves nothing to reserve: refused at synth, not at deploy
+        ({"stage": "prod", "moneygrow:accountConcurrency": 10}, "leaves 0 to reserve"),
+        (
+            {"stage": "dev", "moneygrow:reservedConcurrency": "true", "moneygrow:accountConcurrency": 350},
+            f"reserves {sum(RESERVED_CONCURRENCY.values())} .* leaves 250",
+        ),
+        ({"stage": "dev", "moneygrow:reservedConcurrency": '{"ApiFunction": 0}'}, "ApiFunction"),
+        ({"stage": "dev", "moneygrow:reservedConcurrency": "[5]"}, "must be true, false or"),
+    ],
+)
+def test_reserved_concurrency_the_account_cannot_give_is_refused(
+    tmp_path: Path, context: dict[str, Any], match: str
+) -> None:
+    context = {**context, "moneygrow:rpcUrls": RPC_URLS, "moneygrow:alarmEmail": "ops@example.com"}
+    with pytest.raises(ValueError, match=match):
+        build_app(outdir=str(tmp_path), context=context)
+
+
+def test_reserving_for_an_unknown_function_is_refused() -> None:
+    from aws_cdk import aws_lambda as lambda_
+
+    stack = cdk.Stack(cdk.App())
+    code = lambda_.Code.from_inline("def handler(event, context): return None")
+    fn = lambda_.Function(
+        stack, "ApiFunction", runtime=lambda_.Runtime.PYTHON_3_11, handler="index.handler", code=code
+    )
+    with pytest.raises(ValueError, match="ApiFuncton"):  # a typo must not silently reserve nothing
+        reserve_concurrency(stack, {"ApiFuncton": 5})
+    reserve_concurrency(stack, {"ApiFunction": 5})
+    assert fn.node.default_child.reserved_concurrent_executions == 5  # type: ignore[union-attr]
