@@ -47,6 +47,16 @@ async function shot(name, { fullPage = true } = {}) {
 
 const heading = (name) => page.getByRole("heading", { name });
 
+// The smart-money card with its score, and its whale-flow chart once the lazy chunk has drawn it.
+async function smartMoneyShown() {
+  const card = page.getByRole("region", { name: "Smart money" });
+  await card.getByRole("meter", { name: "Smart-money score" }).waitFor();
+  const caption = card.getByTestId("whale-flow-caption");
+  if ((await caption.count()) && (await caption.textContent()).startsWith("DEX trades")) {
+    await card.locator(".recharts-bar-rectangle").first().waitFor();
+  }
+}
+
 try {
   // 1. A visitor lands on the sign-in screen.
   await page.goto(WEB);
@@ -88,7 +98,7 @@ try {
   await page.getByRole("heading", { name: /^Analysing / }).or(heading(/^Findings/)).first().waitFor();
   await shot("05-progress", { fullPage: false });
   await heading(/^Findings \(\d+\)$/).waitFor({ timeout: 120_000 });
-  await page.getByRole("region", { name: "Smart money" }).getByRole("meter", { name: "Smart-money score" }).waitFor();
+  await smartMoneyShown();
   await shot("06-result");
 
   // 5. The page shows what the backend produced (read with the new API key, as a script would).
@@ -127,7 +137,7 @@ try {
   // 6. The shareable URL opens the same analysis (a reload: the session survives in this tab).
   await page.reload();
   await heading(/^Findings/).waitFor();
-  await page.getByRole("region", { name: "Smart money" }).getByRole("meter", { name: "Smart-money score" }).waitFor();
+  await smartMoneyShown();
 
   // 7. Phone width.
   await page.setViewportSize({ width: 390, height: 844 });

@@ -11,7 +11,7 @@ export const AGENTS: { name: string; title: string; does: string }[] = [
     does: "reads the code, simulates a buy, a transfer and a sell, and executes the owner's powers",
   },
   { name: "ml", title: "ML model", does: "compares the bytecode with known scam contracts" },
-  { name: "smart_money", title: "Smart money", does: "checks whether tracked wallets hold the token" },
+  { name: "smart_money", title: "Smart money", does: "who holds and trades the token: smart wallets, the largest holders, the deployer's own wallets" },
 ];
 
 type StepState = "queued" | "running" | "OK" | "DEGRADED" | "FAILED" | "not reported";

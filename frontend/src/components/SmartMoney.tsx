@@ -95,7 +95,7 @@ function pnl(w: SmartWallet): string {
 function SmartWallets({ wallets }: { wallets: SmartWallet[] }) {
   return (
     <div className="table-scroll">
-      <table className="table small" aria-label="Smart wallets">
+      <table className={`table small ${styles.nowrap}`} aria-label="Smart wallets">
         <thead>
           <tr>
             <th scope="col">Wallet</th>
@@ -176,7 +176,7 @@ function DeployerLinked({ view }: { view: SmartMoneyView }) {
             the holder base is partly the deployer's own.
           </p>
           <div className="table-scroll">
-            <table className="table small" aria-label="Deployer-linked wallets">
+            <table className={`table small ${styles.nowrap}`} aria-label="Deployer-linked wallets">
               <thead>
                 <tr>
                   <th scope="col">Wallet</th>
@@ -229,7 +229,7 @@ function Whales({ flows }: { flows: WhaleFlows }) {
               ? "none is leaving"
               : `${flows.exiting} ${flows.exiting === 1 ? "is" : "are"} leaving (sold or sent to an exchange at least half of their tokens in 7 days)`}
             {flows.net7dSharePct !== null && flows.net7dSharePct !== 0
-              ? `; together they moved ${flows.net7dSharePct > 0 ? "in" : "out"} ${Math.abs(flows.net7dSharePct).toFixed(1)} % of the supply over 7 days.`
+              ? `; over 7 days their balances ${flows.net7dSharePct > 0 ? "rose" : "fell"} by ${Math.abs(flows.net7dSharePct).toFixed(1)} % of the supply (transfers and trades).`
               : "."}
           </p>
           <div className="row wrap" role="group" aria-label="Period">
@@ -237,7 +237,7 @@ function Whales({ flows }: { flows: WhaleFlows }) {
               <button
                 key={s.value}
                 type="button"
-                className="button secondary small"
+                className={`button secondary small ${styles.period}`}
                 aria-pressed={span === s.value}
                 onClick={() => setSpan(s.value)}
               >

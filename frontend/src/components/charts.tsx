@@ -23,6 +23,8 @@ function bucketLabel(iso: string, span: FlowSpan): string {
     : date.toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit" });
 }
 
+const COMPACT = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
+
 /** The largest holders' DEX buys (up) and sells (down) per bucket (whale_flows.series). */
 export function WhaleFlowChart({ rows, span }: { rows: FlowBucket[]; span: FlowSpan }) {
   const data = rows.map((r) => ({ when: bucketLabel(r.start, span), bought: r.bought, sold: -r.sold, net: r.net }));
@@ -32,7 +34,7 @@ export function WhaleFlowChart({ rows, span }: { rows: FlowBucket[]; span: FlowS
         <BarChart data={data} stackOffset="sign" margin={{ left: 8, right: 16, top: 8, bottom: 8 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="when" interval="preserveStartEnd" minTickGap={24} />
-          <YAxis tickFormatter={(v: number) => amount(v)} width={72} />
+          <YAxis tickFormatter={(v: number) => COMPACT.format(v)} width={56} />
           <ReferenceLine y={0} stroke="var(--muted)" />
           <Tooltip formatter={(v, name) => [amount(Math.abs(Number(v))), String(name)]} />
           <Legend />

@@ -159,7 +159,7 @@ describe("result", () => {
 
     expect(card).toHaveTextContent("2 largest holders");
     expect(card).toHaveTextContent("1 is leaving");
-    expect(card).toHaveTextContent("together they moved out 50.0 % of the supply over 7 days.");
+    expect(card).toHaveTextContent("over 7 days their balances fell by 50.0 % of the supply (transfers and trades).");
     const caption = within(card).getByTestId("whale-flow-caption");
     expect(caption).toHaveTextContent(
       "DEX trades of the largest holders, last 7 days: bought 177,037,136, sold 163,298,704, net +13,738,432 tokens.",
