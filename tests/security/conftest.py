@@ -66,11 +66,12 @@ class Stack:
 def make_stack(workflow: Any) -> Callable[..., Stack]:
     from moneygrow_api import ApiDeps, create_app
 
-    def build(store: Any = None, **overrides: Any) -> Stack:
+    def build(store: Any = None, *, deps: dict[str, Any] | None = None, **overrides: Any) -> Stack:
+        """`overrides`: Settings fields; `deps`: ApiDeps fields (e.g. watch_store, alerts)."""
         settings = Settings(jwt_secret="security-test-secret-" + "z" * 32, **overrides)
         store, gateway = store or MemoryStore(), FakeGateway()
         pinned = mid_window_clock()
-        deps = ApiDeps(
+        api_deps = ApiDeps(
             settings=settings,
             store=store,
             workflow=workflow,
@@ -80,8 +81,9 @@ def make_stack(workflow: Any) -> Callable[..., Stack]:
             readiness={"store": store.ping},
             gateway=gateway,
             limiter=RateLimiter(store, Policy.from_settings(settings), clock=lambda: pinned),
+            **(deps or {}),
         )
-        return Stack(store, gateway, settings, create_app(deps))
+        return Stack(store, gateway, settings, create_app(api_deps))
 
     return build
 

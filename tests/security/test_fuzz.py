@@ -4,21 +4,25 @@ Every operation gets positive (schema-valid) and negative (schema-violating) gen
 with a valid Bearer token, a valid API key or no credentials at all. Every response must be:
 not a 5xx, a documented status code, a documented content type, valid against the documented schema
 (ErrorResponse for every error), and negative data must be rejected with a 4xx.
-Derandomized (a fixed seed per test) and without the example database, so it cannot flake.
+Derandomized (a fixed seed per test) and without the example database, so it cannot flake;
+MONEYGROW_FUZZ_SEED=<n> runs it with seed n instead, to explore other inputs (a review does).
 """
 
 from __future__ import annotations
 
 import contextlib
 import itertools
+import os
 from collections import Counter
 from typing import Any
 
+import boto3
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
+from moto import mock_aws
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -29,10 +33,13 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from moneygrow.adapters.sns import SnsAlertChannels
+from moneygrow.store.watch_dynamo import DynamoWatchStore
 from tests.security.conftest import dynamo_store, login
 
 MIN_REQUESTS = 2000
 EXAMPLES_PER_OPERATION_AND_MODE = 110
+FUZZ_SEED = os.environ.get("MONEYGROW_FUZZ_SEED")
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -60,16 +67,26 @@ def test_openapi_declares_an_error_model_for_every_error_status(make_stack: Any)
 
 @pytest.mark.parametrize("store", ["memory", "dynamodb"])
 def test_fuzz_the_api_from_its_openapi_document(make_stack: Any, store: str) -> None:
-    """The same run on the in-memory store and on DynamoDB (PynamoDB under moto)."""
+    """The same run on the in-memory store and on DynamoDB (PynamoDB under moto), with an alerts
+    topic (moto's SNS), so the watchlist and alert routes are reached, not refused with a 503."""
     with contextlib.ExitStack() as resources:
-        backend = resources.enter_context(dynamo_store()) if store == "dynamodb" else None
-        _fuzz_all(make_stack, backend)
+        if store == "dynamodb":
+            backend = resources.enter_context(dynamo_store())
+            deps: dict[str, Any] = {"watch_store": DynamoWatchStore("security-test", "us-east-1")}
+        else:
+            resources.enter_context(mock_aws())
+            backend, deps = None, {}
+        sns = boto3.client("sns", region_name="us-east-1")
+        topic = sns.create_topic(Name="moneygrow-fuzz-alerts")["TopicArn"]
+        _fuzz_all(make_stack, backend, deps | {"alerts": SnsAlertChannels(topic, sns)}, topic)
 
 
-def _fuzz_all(make_stack: Any, backend: Any) -> None:
+def _fuzz_all(make_stack: Any, backend: Any, deps: dict[str, Any], topic: str) -> None:
     # Limits out of the way so the fuzzer reaches the handlers (429 is exercised in test_rate_limits).
     stack = make_stack(
         store=backend,
+        deps=deps,
+        alerts_topic_arn=topic,
         rate_limit_free_per_min=10**9,
         rate_limit_auth_ip_per_min=10**9,
         rate_limit_auth_account_per_15min=10**9,
@@ -119,7 +136,7 @@ def _fuzz(strategy: Any, mode: GenerationMode, credentials: dict[str, dict[str, 
     @given(case=strategy, who=st.sampled_from(sorted(credentials)))
     @settings(
         max_examples=EXAMPLES_PER_OPERATION_AND_MODE,
-        derandomize=True,
+        derandomize=FUZZ_SEED is None,
         database=None,
         deadline=None,
         phases=[Phase.explicit, Phase.generate],
@@ -137,7 +154,7 @@ def _fuzz(strategy: Any, mode: GenerationMode, credentials: dict[str, dict[str, 
         case.validate_response(response, checks=checks)
         record(case.operation.label, response.status_code)
 
-    return run
+    return seed(int(FUZZ_SEED))(run) if FUZZ_SEED is not None else run
 
 
 @pytest.mark.parametrize("path", ["/docs", "/openapi.json"])
