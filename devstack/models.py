@@ -18,7 +18,8 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-MODEL_CACHE = ROOT / ".local" / "models"
+# MONEYGROW_MODEL_CACHE: keep the cache outside the checkout (CI: fresh clones train once, not per run).
+MODEL_CACHE = Path(os.environ.get("MONEYGROW_MODEL_CACHE") or ROOT / ".local" / "models")
 MODELS = ("scam_liquidity", "scam_bytecode")  # moneygrow.ml.liquidity_model / training MODEL_NAME
 
 

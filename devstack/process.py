@@ -39,15 +39,17 @@ class DevStack:
         return path.read_text(errors="replace")[-4000:] if path.exists() else ""
 
 
+_GIVEN = ("MONEYGROW_DATA_DIR", "MONEYGROW_MODEL_CACHE")
+
+
 def child_env(environ: Mapping[str, str]) -> dict[str, str]:
     """The dev stack's environment: ours without MONEYGROW_* settings and AWS endpoints (the stack
-    sets its own), except the labelled data directory, an input it is given (the ML models are
-    trained from it, the wallet labels seeded from it): dropping it left a checkout that is not
-    beside ../shared/data, such as a CI clone, without a model and with an unlabelled registry."""
+    sets its own), except its inputs: the labelled data directory (the ML models are trained from
+    it, the wallet labels seeded from it: dropping it left a checkout that is not beside
+    ../shared/data, such as a CI clone, without a model and with an unlabelled registry) and where
+    the trained models are cached (devstack/models.py)."""
     return {
-        k: v
-        for k, v in environ.items()
-        if k == "MONEYGROW_DATA_DIR" or not k.startswith(("MONEYGROW_", "AWS_ENDPOINT"))
+        k: v for k, v in environ.items() if k in _GIVEN or not k.startswith(("MONEYGROW_", "AWS_ENDPOINT"))
     }
 
 

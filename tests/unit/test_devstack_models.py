@@ -22,12 +22,13 @@ def test_the_stack_gets_the_data_directory_but_not_our_settings() -> None:
     env = child_env(
         {
             "MONEYGROW_DATA_DIR": "/data",
+            "MONEYGROW_MODEL_CACHE": "/cache",
             "MONEYGROW_TABLE_NAME": "someone-elses-table",
             "AWS_ENDPOINT_URL": "http://127.0.0.1:1",
             "PATH": "/usr/bin",
         }
     )
-    assert env == {"MONEYGROW_DATA_DIR": "/data", "PATH": "/usr/bin"}
+    assert env == {"MONEYGROW_DATA_DIR": "/data", "MONEYGROW_MODEL_CACHE": "/cache", "PATH": "/usr/bin"}
 
 
 def test_a_cached_model_counts_only_while_its_manifest_checks_out(tmp_path: Path) -> None:
