@@ -7,12 +7,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
+from argon2 import PasswordHasher
 
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 os.environ.setdefault("MONEYGROW_JWT_SECRET", "test-secret-" + "x" * 40)
 
+import moneygrow.auth.passwords as passwords
 from moneygrow.auth.tokens import TokenIssuer
 from moneygrow.config import Settings
 from moneygrow.models import AnalysisTask
@@ -20,6 +22,25 @@ from moneygrow.store.memory import MemoryStore
 from moneygrow.workflow import ExecutionState
 
 pytest_plugins = ["tests.chain_fixtures"]
+
+# Argon2id at its production cost (t=3, 64 MiB, p=4) takes 0.1-0.4 s a hash here, and every sign-up,
+# login and refused login in the tests pays it (the fuzzer alone sends hundreds): in-process tests
+# hash with Argon2id at its smallest cost instead. The production parameters are checked in
+# tests/unit/test_auth.py, and the login timing test runs with them (`production_password_hashing`).
+# Processes the tests start (the dev stack, SAM local) hash as production does.
+# (kept on the module: `from tests.conftest import ...` runs this file a second time)
+PRODUCTION_HASHER, _PRODUCTION_DUMMY_HASH = passwords.__dict__.setdefault(
+    "_production_hashing", (passwords._hasher, passwords._DUMMY_HASH)
+)
+passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+passwords._DUMMY_HASH = passwords._hasher.hash("moneygrow-timing-equaliser")
+
+
+@pytest.fixture
+def production_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2id at the production cost for this test (e.g. to compare login timings)."""
+    monkeypatch.setattr(passwords, "_hasher", PRODUCTION_HASHER)
+    monkeypatch.setattr(passwords, "_DUMMY_HASH", _PRODUCTION_DUMMY_HASH)
 
 
 @dataclass

@@ -23,9 +23,27 @@ def template() -> dict[str, Any]:
     return load_template(synth())
 
 
+@pytest.fixture(scope="module")
+def test_models() -> dict[str, Any]:
+    """Small models trained on synthetic bytecode and pools, so the ML agent has something real to
+    run: trained once for the module (a few seconds each), published into each test's bucket."""
+    from moneygrow.ml import liquidity_model
+    from moneygrow.ml.training import MODEL_NAME, train_bundle
+    from tests.unit.test_ml_agent import synthetic_liquidity, synthetic_rows
+
+    return {
+        MODEL_NAME: train_bundle(synthetic_rows()),
+        liquidity_model.MODEL_NAME: liquidity_model.train_bundle(synthetic_liquidity()),
+    }
+
+
 @pytest.fixture
 def stack(
-    template: dict[str, Any], demo_tokens: dict[str, str], anvil: Any, monkeypatch: pytest.MonkeyPatch
+    template: dict[str, Any],
+    test_models: dict[str, Any],
+    demo_tokens: dict[str, str],
+    anvil: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[TestClient]:
     import json
 
@@ -38,7 +56,7 @@ def stack(
         }.items():
             monkeypatch.setenv(key, value)
         reset_process_caches()
-        _publish_test_model(resources.bucket_name)
+        _publish_test_models(resources.bucket_name, test_models)
         from moneygrow_api import create_app
 
         with TestClient(create_app(), raise_server_exceptions=False) as client:
@@ -46,16 +64,12 @@ def stack(
     reset_process_caches()
 
 
-def _publish_test_model(bucket: str) -> None:
-    """Small models trained on synthetic bytecode and pools, so the ML agent has something real to run."""
-    from moneygrow.ml import liquidity_model
+def _publish_test_models(bucket: str, models: dict[str, Any]) -> None:
     from moneygrow.ml.model_store import store_for_location
-    from moneygrow.ml.training import MODEL_NAME, train_bundle
-    from tests.unit.test_ml_agent import synthetic_liquidity, synthetic_rows
 
     store = store_for_location(f"s3://{bucket}")
-    store.save(MODEL_NAME, train_bundle(synthetic_rows()))
-    store.save(liquidity_model.MODEL_NAME, liquidity_model.train_bundle(synthetic_liquidity()))
+    for name, bundle in models.items():
+        store.save(name, bundle)
 
 
 def _auth(client: TestClient) -> dict[str, str]:

@@ -95,7 +95,7 @@ def _median_s(fn: Any, n: int = 5) -> float:
     return statistics.median(times)
 
 
-def test_no_user_enumeration_by_message_or_timing(make_stack: Any) -> None:
+def test_no_user_enumeration_by_message_or_timing(make_stack: Any, production_password_hashing: None) -> None:
     stack = make_stack(rate_limit_enabled=False)
     with stack.client() as client:
         login(client, "known@example.com")

@@ -21,6 +21,14 @@ def test_passwords_hash_and_verify() -> None:
     assert password_problems("good pass phrase", "x@y.io") == []
 
 
+def test_production_hashes_are_argon2id_at_its_tuned_cost(production_password_hashing: None) -> None:
+    # what moneygrow.auth.passwords hashes with outside the tests (tests/conftest.py swaps in a cheap one)
+    h = hash_password("correct horse battery")
+    assert h.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert verify_password(h, "correct horse battery")  # the cost is read from the hash itself
+    assert not verify_password(h, "wrong horse battery")
+
+
 def test_tokens_round_trip_and_reject_tampering_expiry_and_wrong_kind() -> None:
     issuer = TokenIssuer("s" * 40, access_ttl_s=60, refresh_ttl_s=120)
     pair = issuer.issue("user-1")
