@@ -12,6 +12,7 @@ import { useTitle } from "../lib/useTitle";
 const RiskOverTimeChart = lazy(() => import("../components/charts").then((m) => ({ default: m.RiskOverTimeChart })));
 
 export const PAGE_SIZE = 20;
+const AUTO_PAGES = 5;
 
 /** Tokens analysed more than once with a score, oldest point first: the series for "risk over time". */
 export function repeatedTokens(items: AnalysisSummary[]): Map<string, AnalysisSummary[]> {
@@ -50,11 +51,15 @@ export function HistoryPage() {
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
   const items = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);
-  // A filtered page can come back short (the API bounds what one call reads): fill the first screen.
+  // A filtered page can come back short (the API bounds what one call reads): fill the first screen,
+  // following at most AUTO_PAGES pages on its own ("Load more" goes on from there).
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
+  const pagesLoaded = query.data?.pages.length ?? 0;
   useEffect(() => {
-    if (filtered && hasNextPage && !isFetchingNextPage && items.length < PAGE_SIZE) void fetchNextPage();
-  }, [filtered, hasNextPage, isFetchingNextPage, fetchNextPage, items.length]);
+    if (filtered && hasNextPage && !isFetchingNextPage && items.length < PAGE_SIZE && pagesLoaded < AUTO_PAGES) {
+      void fetchNextPage();
+    }
+  }, [filtered, hasNextPage, isFetchingNextPage, fetchNextPage, items.length, pagesLoaded]);
   // Risk over time needs every level of a token: it is drawn only when no level filter hides some.
   const repeated = useMemo(() => (level ? new Map<string, AnalysisSummary[]>() : repeatedTokens(items)), [items, level]);
   const [selected, setSelected] = useState("");
@@ -97,6 +102,9 @@ export function HistoryPage() {
       )}
       {query.isSuccess && items.length === 0 && !query.hasNextPage && filtered && (
         <p>No analysis matches these filters.</p>
+      )}
+      {filtered && items.length === 0 && query.hasNextPage && !query.isFetchingNextPage && pagesLoaded >= AUTO_PAGES && (
+        <p>Nothing matches these filters in your most recent analyses: load more to search older ones.</p>
       )}
       {items.length > 0 && (
         <div className="table-scroll">

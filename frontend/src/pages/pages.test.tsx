@@ -317,6 +317,21 @@ describe("history", () => {
     expect(screen.queryByText(/No analyses yet/)).not.toBeInTheDocument();
   });
 
+  it("follows short filtered pages on its own only up to five, then leaves it to Load more", async () => {
+    let served = 0;
+    const server = fakeServer({
+      "GET /users/me": () => json(ME),
+      "GET /analysis/history": () => json({ items: [], next_cursor: `c${++served}` }), // a long history, no match yet
+    });
+    const { user } = renderApp("/history?level=CRITICAL", server.fetch);
+    expect(await screen.findByText(/Nothing matches these filters in your most recent analyses/)).toBeInTheDocument();
+    expect(served).toBe(5);
+    await user.click(screen.getByRole("button", { name: "Load more" }));
+    await waitFor(() => expect(served).toBe(6));
+    const cursors = server.calls.filter((c) => c.path === "/analysis/history").map((c) => new URLSearchParams(c.search).get("cursor"));
+    expect(cursors).toEqual([null, "c1", "c2", "c3", "c4", "c5"]);
+  });
+
   it("opens with the filters of a shared URL", async () => {
     const server = fakeServer({
       "GET /users/me": () => json(ME),
