@@ -30,6 +30,7 @@ from devstack.aws import LocalAws, load_template, server_url, start_server, synt
 from devstack.chain import start_anvil, write_smart_money_wallets
 from devstack.market import fill_registry, play_market
 from devstack.models import publish, training_in_background
+from devstack.schedule import LocalSchedules, scheduled_rules
 from devstack.zoo import deploy_world
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,15 +109,34 @@ def local_stack(args: argparse.Namespace) -> Iterator[tuple[dict[str, Any], str]
                     ),
                     "MONEYGROW_JWT_SECRET": _jwt_secret(state),
                     "MONEYGROW_SMART_MONEY_WALLETS": str(wallets),
+                    **_alert_env(args, endpoint),
                 }
             )
             with LocalAws(template, endpoint_url=endpoint) as aws:
                 resources = aws.provision()
                 os.environ.update(resources.env())
                 print("wallet registry:", _fill_registry(market), flush=True)
-                yield world, publish(resources.bucket_name, training)
+                rules = scheduled_rules(template, resources)
+                rescans = {
+                    r.logical_id: args.schedule_every
+                    for r in rules
+                    if r.event.get("kind") == "watchlist-rescan"
+                }
+                with LocalSchedules(rules, aws.bridge, rescans):
+                    yield world, publish(resources.bucket_name, training)
         finally:
             server.stop()
+
+
+def _alert_env(args: argparse.Namespace, moto_url: str) -> dict[str, str]:
+    """Watchlists locally: a rescan every schedule cycle, webhooks on this machine, SNS from moto."""
+    return {
+        "MONEYGROW_RESCAN_EVERY_S": str(int(args.schedule_every)),
+        "MONEYGROW_ALLOW_PRIVATE_WEBHOOKS": "true",
+        "MONEYGROW_LOCAL_SNS_URL": moto_url,
+        "MONEYGROW_PUBLIC_API_URL": f"http://127.0.0.1:{args.api_port}",
+        "MONEYGROW_APP_URL": f"http://127.0.0.1:{args.web_port}" if args.web_port else "",
+    }
 
 
 def busy_ports(ports: dict[str, int]) -> dict[str, int]:
@@ -141,6 +161,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--web-port", type=int, default=8080, help="the web app; 0: do not serve it")
     parser.add_argument("--moto-port", type=int, default=5000)
     parser.add_argument("--anvil-port", type=int, default=8545)
+    parser.add_argument(
+        "--schedule-every", type=float, default=60.0, help="seconds between watchlist rescan cycles"
+    )
     parser.add_argument("--state-dir", default=str(ROOT / ".local"), help="chain addresses, wallets, secret")
     args = parser.parse_args(argv)
     taken = busy_ports(

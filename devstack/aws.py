@@ -353,6 +353,8 @@ class LocalResources:
     definition: str  # the resolved DefinitionString, exactly as given to moto
     table_name: str
     bucket_name: str
+    topics: dict[str, str] = field(default_factory=dict)  # logical id -> topic ARN
+    queues: dict[str, str] = field(default_factory=dict)  # logical id -> queue URL
 
     def function(self, source: str, handler: str = "handler.handler") -> LocalFunction:
         for fn in self.functions.values():
@@ -361,11 +363,21 @@ class LocalResources:
         raise KeyError((source, handler))
 
     def env(self) -> dict[str, str]:
+        alerts = next((arn for arn in self.topics.values() if arn.endswith("-alerts")), "")
+        delivery_dlq = next((url for lid, url in self.queues.items() if "AlertDeliveryDlq" in lid), "")
         return {
             "MONEYGROW_TABLE_NAME": self.table_name,
             "MONEYGROW_MODEL_BUCKET": self.bucket_name,
             "MONEYGROW_STATE_MACHINE_ARN": self.state_machine_arn,
+            "MONEYGROW_ALERTS_TOPIC_ARN": alerts,
+            "MONEYGROW_ALERT_DELIVERY_DLQ_ARN": _queue_arn(delivery_dlq) if delivery_dlq else "",
         }
+
+
+def _queue_arn(url: str) -> str:
+    # moto: http://host/<account>/<name> -> arn:aws:sqs:<region>:<account>:<name>
+    account, name = url.rstrip("/").split("/")[-2:]
+    return f"arn:aws:sqs:{REGION}:{account}:{name}"
 
 
 def _resources(template: dict[str, Any], type_: str) -> dict[str, dict[str, Any]]:
@@ -436,6 +448,11 @@ class LocalAws:
             lid: self._create_bucket(lid, res)
             for lid, res in _resources(self.template, "AWS::S3::Bucket").items()
         }
+        queues = {lid: self._create_queue(lid) for lid in _resources(self.template, "AWS::SQS::Queue")}
+        topics = {
+            lid: self._create_topic(lid, res)
+            for lid, res in _resources(self.template, "AWS::SNS::Topic").items()
+        }
         role_arn = self._create_role()
         functions = {
             lid: self._create_function(lid, res, role_arn)
@@ -462,7 +479,25 @@ class LocalAws:
             definition=definition,
             table_name=env.get("MONEYGROW_TABLE_NAME") or next(iter(tables.values())),
             bucket_name=env.get("MONEYGROW_MODEL_BUCKET") or next(iter(buckets.values())),
+            topics=topics,
+            queues=queues,
         )
+
+    def _create_queue(self, logical_id: str) -> str:
+        """A queue (the dead-letter queues); Ref is its URL, Arn its ARN, as in CloudFormation."""
+        name = f"{self.prefix}-{_short(logical_id)}"[:80]
+        url = str(self.client("sqs").create_queue(QueueName=name)["QueueUrl"])
+        self.resolver.refs[logical_id] = url
+        self.resolver.attrs[(logical_id, "Arn")] = _queue_arn(url)
+        self.resolver.attrs[(logical_id, "QueueName")] = name
+        return url
+
+    def _create_topic(self, logical_id: str, res: dict[str, Any]) -> str:
+        name = res["Properties"].get("TopicName") or f"{self.prefix}-{_short(logical_id)}"
+        arn = str(self.client("sns").create_topic(Name=name)["TopicArn"])
+        self.resolver.refs[logical_id] = arn
+        self.resolver.attrs[(logical_id, "TopicArn")] = arn
+        return arn
 
     def _create_table(self, logical_id: str, res: dict[str, Any]) -> str:
         props = res["Properties"]

@@ -201,7 +201,17 @@ def _local_names(template: dict[str, Any]) -> dict[str, str]:
         if name == "MONEYGROW_MODEL_BUCKET" and isinstance(var, dict) and "Ref" in var
     }
     machine = next(iter(_resources(template, "AWS::StepFunctions::StateMachine")), None)
+    topics = [
+        t["Properties"]["TopicName"]
+        for t in _resources(template, "AWS::SNS::Topic").values()
+        if str(t["Properties"].get("TopicName", "")).endswith("-alerts")
+    ]
+    delivery = [lid for lid in _resources(template, "AWS::SQS::Queue") if "AlertDeliveryDlq" in lid]
     return {
+        "alerts_topic": f"arn:aws:sns:{REGION}:{ACCOUNT}:{topics[0]}" if topics else "",
+        "delivery_dlq": f"arn:aws:sqs:{REGION}:{ACCOUNT}:{LOCAL_PREFIX}-{_short(delivery[0])}"
+        if delivery
+        else "",
         "table": LOCAL_PREFIX,
         "bucket": f"{LOCAL_PREFIX}-{_short(min(buckets)).lower()}"[:63] if buckets else "",
         "state_machine": (
@@ -212,7 +222,7 @@ def _local_names(template: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def _parameters(names: dict[str, str]) -> dict[str, Any]:
+def _parameters(names: dict[str, Any]) -> dict[str, Any]:
     return {
         "Stage": {"Type": "String", "Default": "local", "Description": "MONEYGROW_STAGE"},
         "AwsEndpointUrl": {
@@ -240,6 +250,24 @@ def _parameters(names: dict[str, str]) -> dict[str, Any]:
             "Default": names["state_machine"],
             "Description": "The analysis workflow the API starts (created in moto by devstack).",
         },
+        "AlertsTopicArn": {
+            "Type": "String",
+            "Default": names["alerts_topic"],
+            "Description": "The SNS topic watchlist alerts go to (created in moto by devstack).",
+        },
+        "AlertDeliveryDlqArn": {
+            "Type": "String",
+            "Default": names["delivery_dlq"],
+            "Description": "Where SNS puts alerts it could not deliver (created in moto by devstack).",
+        },
+        **{
+            param: {
+                "Type": "String",
+                "Default": url,
+                "Description": "A dead-letter queue the workflow sends to (created in moto by devstack).",
+            }
+            for param, url in names.get("queues", {}).items()
+        },
         "JwtSecret": {
             "Type": "String",
             "NoEcho": True,
@@ -263,6 +291,8 @@ def _local_environment() -> dict[str, Any]:
         "MONEYGROW_TABLE_NAME": ref("TableName"),
         "MONEYGROW_MODEL_BUCKET": ref("ModelBucketName"),
         "MONEYGROW_STATE_MACHINE_ARN": ref("StateMachineArn"),
+        "MONEYGROW_ALERTS_TOPIC_ARN": ref("AlertsTopicArn"),
+        "MONEYGROW_ALERT_DELIVERY_DLQ_ARN": ref("AlertDeliveryDlqArn"),
         "MONEYGROW_JWT_SECRET_PARAMETER": sub(
             "/aws/reference/secretsmanager/moneygrow/${Stage}/jwt-signing-key"
         ),
@@ -436,6 +466,17 @@ def _state_machine(res: dict[str, Any], ids: dict[str, str]) -> dict[str, Any]:
     return {"Type": "AWS::Serverless::StateMachine", "Properties": sam_props}
 
 
+_QUEUE_PREFIXES = ("Alerts",)
+
+
+def queue_parameter(logical_id: str) -> str:
+    """AlertsNotifyDlq1A2B3C4D -> NotifyDlqUrl: the SAM parameter holding a queue's local URL."""
+    short = _short(logical_id)
+    for prefix in _QUEUE_PREFIXES:
+        short = short.removeprefix(prefix)
+    return f"{short}Url"
+
+
 def _substitution(part: dict[str, Any], ids: dict[str, str]) -> tuple[str, Any]:
     if "Fn::GetAtt" in part:
         target, attribute = part["Fn::GetAtt"]
@@ -448,6 +489,8 @@ def _substitution(part: dict[str, Any], ids: dict[str, str]) -> tuple[str, Any]:
             return name.replace("AWS::", "Aws"), ref(name)
         if name in ids:
             return f"{ids[name]}Ref", ref(ids[name])
+        if name.startswith(tuple(_QUEUE_PREFIXES)) or "Dlq" in name:  # a queue: its URL parameter
+            return queue_parameter(name), ref(queue_parameter(name))
     raise ValueError(f"unsupported intrinsic in the state machine definition: {part}")
 
 
@@ -483,12 +526,24 @@ def sam_template(cdk_template: dict[str, Any], *, stack: str = DEFAULT_STACK) ->
         "AWSTemplateFormatVersion": "2010-09-09",
         "Transform": "AWS::Serverless-2016-10-31",
         "Description": f"MoneyGrow local (SAM), generated from the CDK stack {stack}",
-        "Parameters": _parameters(_local_names(cdk_template)),
+        "Parameters": _parameters(_local_names(cdk_template) | {"queues": _workflow_queues(cdk_template)}),
         "Resources": resources,
     }
     if outputs:
         template["Outputs"] = outputs
     return template
+
+
+def _workflow_queues(cdk_template: dict[str, Any]) -> dict[str, str]:
+    """The queues the state machine sends to -> their moto URLs (devstack.aws.LocalAws names them)."""
+    text = json.dumps(
+        [m["Properties"] for m in _resources(cdk_template, "AWS::StepFunctions::StateMachine").values()]
+    )
+    return {
+        queue_parameter(lid): f"http://host.docker.internal:5000/{ACCOUNT}/{LOCAL_PREFIX}-{_short(lid)}"
+        for lid in _resources(cdk_template, "AWS::SQS::Queue")
+        if f'"Ref": "{lid}"' in text
+    }
 
 
 def render_sam_template(cdk_template: dict[str, Any], *, stack: str = DEFAULT_STACK) -> str:

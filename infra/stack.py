@@ -23,13 +23,14 @@ from infra.constructs.alerts import SchedulesAndAlerts
 from infra.constructs.api import Api, CustomDomain
 from infra.constructs.data import Data
 from infra.constructs.frontend import Frontend
-from infra.constructs.lambdas import FunctionDefaults, SharedLayer, reserve_concurrency
+from infra.constructs.lambdas import FunctionDefaults, SharedLayer, acknowledge, reserve_concurrency
 from infra.constructs.observability import Observability
 from infra.constructs.secrets import JwtSecret
 from infra.constructs.wallet_registry import WalletRegistryJob
-from infra.constructs.workflow import Workflow
+from infra.constructs.workflow import Notify, Workflow
 
 DEFAULT_STAGE = "dev"
+LOCAL_APP_URL = "http://127.0.0.1:8080"  # make dev's web app
 STAGES = ("dev", "prod")
 
 # Reserved concurrency per function (construct id -> concurrent executions): each function keeps
@@ -50,6 +51,8 @@ RESERVED_CONCURRENCY = {
     "AggregateFunction": 20,
     "FailAnalysisFunction": 5,
     "WalletRegistryJobFunction": 2,
+    "RescanScheduleFunction": 1,  # one run at a time anyway (a lease in the table)
+    "NotifyFunction": 10,
 }
 DEFAULT_ACCOUNT_CONCURRENCY = 1000
 UNRESERVED_MINIMUM = 100  # what Lambda always leaves to the functions without a reservation
@@ -65,6 +68,8 @@ class StageConfig:
     custom_domain: CustomDomain | None = None
     alarm_email: str | None = None
     rescan_every_hours: int = 6
+    rescan_max_in_flight: int = 4  # watchlist rescans running at once (the RPC provider's load)
+    app_url: str = LOCAL_APP_URL  # the web app, for the links in alerts
     # JSON {"<chain>": ["https://..."]} for the agents (MONEYGROW_RPC_URLS); None: the app's default.
     rpc_urls: str | None = None
     # Outside services the heuristic agent may ask (off by default: they are third parties).
@@ -99,6 +104,7 @@ class StageConfig:
     def from_context(cls, scope: Construct) -> StageConfig:
         """Context keys (cdk.json or -c): stage, moneygrow:corsOrigins, moneygrow:jwtSsmParameter,
         moneygrow:domainName + moneygrow:certificateArn, moneygrow:alarmEmail, moneygrow:rescanEveryHours,
+        moneygrow:rescanMaxInFlight, moneygrow:appUrl (the web app's URL, for links in alerts),
         moneygrow:rpcUrls (JSON chain -> [urls]), moneygrow:etherscanKeyParameter, moneygrow:localChain,
         moneygrow:goplus and moneygrow:prices (true: the agents may ask GoPlus / GeckoTerminal),
         moneygrow:reservedConcurrency and moneygrow:accountConcurrency (see RESERVED_CONCURRENCY).
@@ -137,6 +143,8 @@ class StageConfig:
             custom_domain=CustomDomain(str(domain), str(certificate)) if domain else None,
             alarm_email=node.try_get_context("moneygrow:alarmEmail") or None,
             rescan_every_hours=int(node.try_get_context("moneygrow:rescanEveryHours") or 6),
+            rescan_max_in_flight=int(node.try_get_context("moneygrow:rescanMaxInFlight") or 4),
+            app_url=node.try_get_context("moneygrow:appUrl") or LOCAL_APP_URL,
             rpc_urls=rpc_urls,
             goplus=_flag(node.try_get_context("moneygrow:goplus")),
             prices=_flag(node.try_get_context("moneygrow:prices")),
@@ -223,6 +231,14 @@ class MoneyGrowStack(cdk.Stack):
             log_retention=config.log_retention,
             removal_policy=config.removal_policy,
         )
+        self.alerts = SchedulesAndAlerts(
+            self,
+            "Alerts",
+            defaults=defaults,
+            table=self.data.table,
+            alarm_email=config.alarm_email,
+            app_url=config.app_url,
+        )
         self.workflow = Workflow(
             self,
             "Workflow",
@@ -232,6 +248,12 @@ class MoneyGrowStack(cdk.Stack):
             removal_policy=config.removal_policy,
             agent_environment=config.agent_environment(),
             agent_parameters=(config.etherscan_key_parameter,) if config.etherscan_key_parameter else (),
+            notify=Notify(self.alerts.notify_function, self.alerts.notify_dlq),
+        )
+        self.alerts.schedule_rescans(
+            self.workflow.state_machine,
+            cdk.Duration.hours(config.rescan_every_hours),
+            max_in_flight=config.rescan_max_in_flight,
         )
         self.wallet_registry = WalletRegistryJob(
             self,
@@ -266,14 +288,13 @@ class MoneyGrowStack(cdk.Stack):
             custom_domain=config.custom_domain,
             rpc_urls=config.rpc_urls,
         )
-        self.alerts = SchedulesAndAlerts(
-            self,
-            "Alerts",
-            stage=config.stage,
-            rescan_every=cdk.Duration.hours(config.rescan_every_hours),
-            alarm_email=config.alarm_email,
-            removal_policy=config.removal_policy,
-        )
+        self.alerts.grant_subscriptions(self.api.function)
+        for name, value in {
+            "MONEYGROW_ALERTS_TOPIC_ARN": self.alerts.alerts_topic.topic_arn,
+            "MONEYGROW_ALERT_DELIVERY_DLQ_ARN": self.alerts.delivery_dlq.queue_arn,
+            "MONEYGROW_APP_URL": config.app_url,
+        }.items():
+            self.api.function.add_environment(name, value)
         self.observability = Observability(
             self,
             "Observability",
@@ -286,6 +307,8 @@ class MoneyGrowStack(cdk.Stack):
                 "Aggregate": self.workflow.aggregate_function,
                 "FailAnalysis": self.workflow.fail_function,
                 "WalletRegistryJob": self.wallet_registry.function,
+                "Notify": self.alerts.notify_function,
+                "RescanSchedule": self.alerts.rescan_function,
                 **{
                     f"{name.title().replace('_', '')}Agent": fn
                     for name, fn in self.workflow.agent_functions.items()
@@ -294,6 +317,11 @@ class MoneyGrowStack(cdk.Stack):
             state_machine=self.workflow.state_machine,
             dead_letter_queues={**self.alerts.dead_letter_queues, **self.wallet_registry.dead_letter_queues},
             ops_topic=self.alerts.ops_topic,
+        )
+        acknowledge(
+            self,
+            "AwsSolutions-SQS3",
+            "Every queue in this stack is a dead-letter queue (infra/constructs/jobs.py; checked by a test).",
         )
         reserve_concurrency(self, config.reserved_concurrency)
         self._outputs()
@@ -317,7 +345,7 @@ class MoneyGrowStack(cdk.Stack):
         cdk.CfnOutput(self, "StateMachineArn", value=self.workflow.state_machine.state_machine_arn)
         cdk.CfnOutput(self, "AlertsTopicArn", value=self.alerts.alerts_topic.topic_arn)
         cdk.CfnOutput(self, "OpsTopicArn", value=self.alerts.ops_topic.topic_arn)
-        cdk.CfnOutput(self, "RescanQueueUrl", value=self.alerts.rescan_queue.queue_url)
+        cdk.CfnOutput(self, "AlertDeliveryDlqUrl", value=self.alerts.delivery_dlq.queue_url)
 
 
 class FrontendStack(cdk.Stack):

@@ -109,8 +109,8 @@ def reset_process_caches() -> None:
     from moneygrow.agents.runner import default_deps
     from moneygrow.config import get_settings
     from moneygrow.ml.model_store import forget_stores
-    from moneygrow.store.factory import default_store
+    from moneygrow.store.factory import default_store, default_watch_store
 
-    for cached in (get_settings, default_deps, default_store):
+    for cached in (get_settings, default_deps, default_store, default_watch_store):
         cached.cache_clear()
     forget_stores()

@@ -61,8 +61,9 @@ TIERS: tuple[Tier, ...] = (
 )
 STAGE_RATE_LIMIT = 100  # the whole stage, every caller
 # Public routes (everything else needs the authorizer); those with sub-paths get a proxy too.
-PUBLIC_PATHS = ("health", "auth", "docs", "redoc", "openapi.json")
-PUBLIC_PREFIXES = ("health", "auth", "docs")
+# hooks: SNS's webhook deliveries (signed by SNS) and the links in them (each with its own token)
+PUBLIC_PATHS = ("health", "auth", "docs", "redoc", "openapi.json", "hooks")
+PUBLIC_PREFIXES = ("health", "auth", "docs", "hooks")
 # An authorizer answer is reused this long per Authorization header: one call per session per 5 min.
 AUTHORIZER_CACHE_TTL = cdk.Duration.minutes(5)
 STAGE_BURST_LIMIT = 200
@@ -155,6 +156,7 @@ class Api(Construct):
             table,
             [
                 "GetItem",
+                "BatchGetItem",  # the watched tokens of a watchlist page
                 "PutItem",
                 "UpdateItem",
                 "DeleteItem",

@@ -9,7 +9,9 @@ DefinitionString synthesized from here (resolved to moto's Lambda ARNs).
       ├─ RunMlAgent          ─Catch→ MlAgentFailed
       └─ RunSmartMoneyAgent  ─Catch→ SmartMoneyAgentFailed
     Aggregate (input {task_id, user_id, token_address, chain, agents: [h, m, s]})
-      └─Catch (result_path $.error)→ FailAnalysis → AnalysisFailed (Fail)
+      ├─Catch (result_path $.error)→ FailAnalysis → AnalysisFailed (Fail)
+      └→ IsRescan (Choice: user_id == "watchlist", a watchlist rescan)
+           └→ Notify (infra/constructs/alerts.py) ─Catch→ NotifyFailed (SQS: NotifyDlq) → Done
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
@@ -53,6 +56,18 @@ AGENTS: tuple[AgentSpec, ...] = (
     AgentSpec("ml", "Ml", "MlAgentFunction", "functions/agents/ml", memory_mb=1024, bundle_ml=True),
     AgentSpec("smart_money", "SmartMoney", "SmartMoneyAgentFunction", "functions/agents/smart_money"),
 )
+
+
+@dataclass(frozen=True)
+class Notify:
+    """The rescans' last step: its function, and the queue a task goes to when it keeps failing."""
+
+    function: lambda_.IFunction
+    dead_letter_queue: sqs.IQueue
+
+
+RESCAN_OWNER = "watchlist"  # moneygrow.watch.records.RESCAN_OWNER: who owns rescan analyses
+NOTIFY_TASK_TIMEOUT = cdk.Duration.seconds(12)  # above the Notify function's own 10 s
 
 # Timeouts that add up: three steps run one after another at worst (agents, aggregate, fail), each
 # up to 1 + RETRY_ATTEMPTS tries of TASK_TIMEOUT plus the retry waits (2 s, then 4 s):
@@ -97,11 +112,13 @@ class Workflow(Construct):
         removal_policy: cdk.RemovalPolicy,
         agent_environment: dict[str, str] | None = None,
         agent_parameters: tuple[str, ...] = (),
+        notify: Notify | None = None,
     ) -> None:
         """`agent_environment`: extra variables of the agent functions (RPC endpoints, providers);
         `agent_parameters`: SSM parameter names they may read (e.g. the Etherscan key)."""
         super().__init__(scope, construct_id)
         self._defaults = defaults
+        self._notify = notify
         self._agent_environment = dict(agent_environment or {})
         self.state_machine_name = f"moneygrow-{defaults.stage}-analysis"
         self.agent_functions = {agent.name: self._agent_function(agent) for agent in AGENTS}
@@ -166,14 +183,16 @@ class Workflow(Construct):
 
     # --- states ----------------------------------------------------------------------------------
 
-    def _invoke(self, state_id: str, fn: lambda_.IFunction) -> tasks.LambdaInvoke:
+    def _invoke(
+        self, state_id: str, fn: lambda_.IFunction, timeout: cdk.Duration = TASK_TIMEOUT
+    ) -> tasks.LambdaInvoke:
         task = tasks.LambdaInvoke(
             self,
             state_id,
             lambda_function=fn,
             payload_response_only=True,  # the state's output is the function's return value
             retry_on_service_exceptions=False,  # our Retry below names the transient errors
-            task_timeout=sfn.Timeout.duration(TASK_TIMEOUT),
+            task_timeout=sfn.Timeout.duration(timeout),
         )
         task.add_retry(
             errors=list(TRANSIENT_ERRORS),
@@ -208,7 +227,30 @@ class Workflow(Construct):
         )
         aggregate = self._invoke("Aggregate", self.aggregate_function)
         aggregate.add_catch(fail, errors=[sfn.Errors.ALL], result_path="$.error")
-        return agents.next(aggregate)
+        chain = agents.next(aggregate)
+        return chain.next(self._notify_states()) if self._notify else chain
+
+    def _notify_states(self) -> sfn.IChainable:
+        """Rescans only (the aggregate's output is the task): compare and alert. A Notify that keeps
+        failing does not fail the analysis (its verdict is stored): the task goes to the DLQ."""
+        assert self._notify is not None
+        done = sfn.Succeed(self, "Done")
+        notify = self._invoke("Notify", self._notify.function, NOTIFY_TASK_TIMEOUT)
+        notify.add_catch(
+            tasks.SqsSendMessage(
+                self,
+                "NotifyFailed",
+                queue=self._notify.dead_letter_queue,
+                message_body=sfn.TaskInput.from_json_path_at("$"),
+            ).next(done),
+            errors=[sfn.Errors.ALL],
+            result_path="$.error",
+        )
+        return (
+            sfn.Choice(self, "IsRescan")
+            .when(sfn.Condition.string_equals("$.user_id", RESCAN_OWNER), notify.next(done))
+            .otherwise(done)
+        )
 
     def _state_machine(self, removal_policy: cdk.RemovalPolicy) -> sfn.StateMachine:
         log_group = logs.LogGroup(
@@ -235,6 +277,8 @@ class Workflow(Construct):
 
     def _acknowledge_state_machine_role(self, state_machine: sfn.StateMachine) -> None:
         functions = [*self.agent_functions.values(), self.aggregate_function, self.fail_function]
+        if self._notify:
+            functions.append(self._notify.function)
         for fn in functions:
             acknowledge(
                 state_machine.role,

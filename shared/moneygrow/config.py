@@ -74,6 +74,7 @@ class Settings(BaseSettings):
     rate_limit_login_failures_device: int = 10
     # Watchlists and alerts (moneygrow.watch). The topic alerts are published to; empty: no alerts.
     alerts_topic_arn: str = ""
+    alert_delivery_dlq_arn: str = ""  # each subscription's redrive policy (SNS's failed deliveries)
     app_url: str = "http://127.0.0.1:8080"  # the web app: alerts link to {app_url}/analyses/<task id>
     public_api_url: str = ""  # the API as the internet reaches it (SNS, links); empty: from the request
     # Webhooks on private or loopback addresses (and plain http): only the local stack's receivers.

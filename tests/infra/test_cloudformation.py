@@ -163,7 +163,7 @@ def test_moto_cloudformation_creates_the_main_stack(assembly_dir: Path) -> None:
         assert described["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
         assert described["GlobalSecondaryIndexes"][0]["IndexName"] == "gsi1"
         functions = boto3.client("lambda", region_name=region).list_functions()["Functions"]
-        assert len(functions) == kept["AWS::Lambda::Function"] == 8
+        assert len(functions) == kept["AWS::Lambda::Function"] == 10
         assert "moneygrow-dev-api" in {f["FunctionName"] for f in functions}
         machines = boto3.client("stepfunctions", region_name=region).list_state_machines()["stateMachines"]
         assert [m["name"] for m in machines] == ["moneygrow-dev-analysis"]
@@ -173,7 +173,7 @@ def test_moto_cloudformation_creates_the_main_stack(assembly_dir: Path) -> None:
             "moneygrow-dev-ops",
         }
         queues = boto3.client("sqs", region_name=region).list_queues()["QueueUrls"]
-        assert len(queues) == 4  # rescan queue + its two dead-letter queues, the registry job's DLQ
+        assert len(queues) == 4  # dead-letter queues: Notify, alert deliveries, the rescan and registry jobs
         rules = boto3.client("events", region_name=region).list_rules()["Rules"]
         assert [r["ScheduleExpression"] for r in rules] == ["rate(6 hours)", "rate(6 hours)"]  # + registry
         buckets = {b["Name"] for b in s3.list_buckets()["Buckets"]} - {assets}

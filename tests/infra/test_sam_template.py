@@ -28,6 +28,7 @@ from devstack.sam import (
     OUTPUT,
     load_sam_template,
     local_only_environment,
+    queue_parameter,
     render_sam_template,
     sam_ids,
 )
@@ -193,8 +194,19 @@ def test_state_machine_runs_the_synthesized_definition(
     ((_, sm),) = _resources(sam, "AWS::Serverless::StateMachine").items()
     # Both resolved to "arn:<SAM function id>": the same ASL invoking the same functions.
     sep, parts = cdk_sm["Properties"]["DefinitionString"]["Fn::Join"]
-    cdk_text = sep.join(p if isinstance(p, str) else "arn:" + ids[p["Fn::GetAtt"][0]] for p in parts)
-    subs = {k: "arn:" + v["Fn::GetAtt"][0] for k, v in sm["Properties"]["DefinitionSubstitutions"].items()}
+
+    def cdk_part(p: Any) -> str:  # a function's ARN, the partition, a queue's URL (its SAM parameter)
+        if isinstance(p, str):
+            return p
+        if "Fn::GetAtt" in p:
+            return "arn:" + ids[p["Fn::GetAtt"][0]]
+        return "ref:" + (p["Ref"] if p["Ref"].startswith("AWS::") else queue_parameter(p["Ref"]))
+
+    cdk_text = sep.join(cdk_part(p) for p in parts)
+    subs = {
+        k: "arn:" + v["Fn::GetAtt"][0] if "Fn::GetAtt" in v else "ref:" + v["Ref"]
+        for k, v in sm["Properties"]["DefinitionSubstitutions"].items()
+    }
     sam_text = json.dumps(sm["Properties"]["Definition"])
     for key, value in subs.items():
         sam_text = sam_text.replace("${" + key + "}", value)

@@ -33,6 +33,8 @@ FUNCTIONS = {
     "AggregateFunction": ("functions/aggregate", "handler.handler"),
     "FailAnalysisFunction": ("functions/aggregate", "handler.fail_handler"),
     "WalletRegistryJobFunction": ("functions/jobs/wallet_registry", "handler.handler"),
+    "NotifyFunction": ("functions/notify", "handler.handler"),
+    "RescanScheduleFunction": ("functions/jobs/rescan", "handler.handler"),
 }
 AGENTS = ("HeuristicAgentFunction", "MlAgentFunction", "SmartMoneyAgentFunction")
 
@@ -126,7 +128,16 @@ def _actions(statements: list[dict[str, Any]]) -> set[str]:
 def _definition(tpl: dict[str, Any]) -> dict[str, Any]:
     (sm,) = _resources(tpl, "AWS::StepFunctions::StateMachine").values()
     parts = sm["Properties"]["DefinitionString"]["Fn::Join"][1]
-    text = "".join(p if isinstance(p, str) else f"arn:lambda:{p['Fn::GetAtt'][0]}" for p in parts)
+    text = "".join(
+        p
+        if isinstance(p, str)
+        else f"arn:lambda:{p['Fn::GetAtt'][0]}"
+        if "Fn::GetAtt" in p
+        else "aws"
+        if p["Ref"] == "AWS::Partition"
+        else f"ref:{p['Ref']}"
+        for p in parts
+    )
     definition: dict[str, Any] = json.loads(text)
     return definition
 
@@ -215,7 +226,7 @@ def test_model_bucket_is_versioned_encrypted_private_and_tls_only(
 # --- functions -----------------------------------------------------------------------------------
 
 
-def test_seven_functions_on_python_311_with_source_metadata(synthesized: dict[str, Any]) -> None:
+def test_functions_on_python_311_with_source_metadata(synthesized: dict[str, Any]) -> None:
     functions = _resources(synthesized, "AWS::Lambda::Function")
     ids = _function_ids(synthesized)
     assert set(ids) == set(FUNCTIONS)
@@ -239,8 +250,10 @@ def test_function_environment(synthesized: dict[str, Any]) -> None:
             assert "Ref" in env[key]
         assert env["POWERTOOLS_SERVICE_NAME"] == "moneygrow"
         assert {"POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_LOG_LEVEL"} <= set(env)
-        is_api = construct_id == "ApiFunction"
-        assert ("MONEYGROW_STATE_MACHINE_ARN" in env) is is_api
+        starts_analyses = construct_id in ("ApiFunction", "RescanScheduleFunction")
+        assert ("MONEYGROW_STATE_MACHINE_ARN" in env) is starts_analyses
+        alerts = construct_id in ("ApiFunction", "NotifyFunction")
+        assert ("MONEYGROW_ALERTS_TOPIC_ARN" in env) is alerts
         reads_jwt_key = construct_id in ("ApiFunction", "AuthorizerFunction")
         assert ("MONEYGROW_JWT_SECRET_PARAMETER" in env) is reads_jwt_key
 
@@ -250,7 +263,7 @@ def test_each_function_has_its_own_role(synthesized: dict[str, Any]) -> None:
         fn["Properties"]["Role"]["Fn::GetAtt"][0]
         for fn in _resources(synthesized, "AWS::Lambda::Function").values()
     ]
-    assert len(set(roles)) == len(roles) == 8
+    assert len(set(roles)) == len(roles) == 10
 
 
 # --- workflow ------------------------------------------------------------------------------------
@@ -299,6 +312,20 @@ def test_state_machine_shape(synthesized: dict[str, Any]) -> None:
     assert fail_task["Resource"] == f"arn:lambda:{ids['FailAnalysisFunction']}"
     assert states[fail_task["Next"]]["Type"] == "Fail"
 
+    # rescans only (owner "watchlist"): Notify; when it keeps failing, the task goes to its DLQ
+    choice = states[aggregate["Next"]]
+    assert choice["Type"] == "Choice"
+    (rescan,) = choice["Choices"]
+    assert rescan == {"Variable": "$.user_id", "StringEquals": "watchlist", "Next": "Notify"}
+    assert states[choice["Default"]]["Type"] == "Succeed"
+    notify = states["Notify"]
+    assert notify["Resource"] == f"arn:lambda:{ids['NotifyFunction']}"
+    assert "States.ALL" not in notify["Retry"][0]["ErrorEquals"]
+    (catch,) = notify["Catch"]
+    dlq = states[catch["Next"]]
+    assert dlq["Resource"] == "arn:aws:states:::sqs:sendMessage"
+    assert "NotifyDlq" in json.dumps(dlq["Parameters"]["QueueUrl"])
+
 
 def _worst_case_s(task: dict[str, Any]) -> float:
     """A task's longest run: every try times out, with the retry waits in between."""
@@ -312,10 +339,13 @@ def test_timeouts_and_retries_add_up_to_less_than_the_execution_timeout(synthesi
     definition = _definition(synthesized)
     states = definition["States"]
     agents = max(_worst_case_s(b["States"][b["StartAt"]]) for b in states["RunAgents"]["Branches"])
-    worst = agents + _worst_case_s(states["Aggregate"]) + _worst_case_s(states["FailAnalysis"])
+    # after the aggregate: the fail path, or (rescans) Notify; its DLQ send is one SQS call
+    after = max(_worst_case_s(states["FailAnalysis"]), _worst_case_s(states["Notify"]) + 5)
+    worst = agents + _worst_case_s(states["Aggregate"]) + after
     assert worst < definition["TimeoutSeconds"] <= 300, worst  # 300 s: Express's hard limit
     functions = _resources(synthesized, "AWS::Lambda::Function")
     ids = _function_ids(synthesized)
+    assert functions[ids["NotifyFunction"]]["Properties"]["Timeout"] < states["Notify"]["TimeoutSeconds"]
     for construct_id in (*AGENTS, "AggregateFunction", "FailAnalysisFunction"):
         # the function gives up first, so its own error (not a bare States.Timeout) is reported
         assert functions[ids[construct_id]]["Properties"]["Timeout"] < states["Aggregate"]["TimeoutSeconds"]
@@ -397,7 +427,7 @@ def test_browsers_and_sign_ups_need_no_key_and_the_rest_passes_the_authorizer(
         resource = props["ResourceId"]
         methods[paths[resource["Ref"]] if "Ref" in resource else "/"] = props
     public = {"/", "/health", "/health/{proxy+}", "/auth", "/auth/{proxy+}", "/docs", "/docs/{proxy+}"}
-    public |= {"/redoc", "/openapi.json"}
+    public |= {"/redoc", "/openapi.json", "/hooks", "/hooks/{proxy+}"}  # hooks: SNS's relay, links
     assert set(methods) == public | {"/{proxy+}"}
     for path in public:  # register, login, refresh, health, docs: no key, no authorizer
         assert methods[path]["AuthorizationType"] == "NONE" and methods[path]["ApiKeyRequired"] is False
@@ -483,7 +513,7 @@ def test_methods_reach_the_function_by_name_and_validate_requests(synthesized: d
         for m in _resources(synthesized, "AWS::ApiGateway::Method").values()
         if m["Properties"]["HttpMethod"] != "OPTIONS"
     ]
-    assert len(proxies) == 10
+    assert len(proxies) == 12
     for method in proxies:
         assert method["RequestValidatorId"] == {"Ref": validator_id}
         uri = json.dumps(method["Integration"]["Uri"])
@@ -503,7 +533,7 @@ def test_cors_preflight_for_the_spa_origin(synthesized: dict[str, Any]) -> None:
         for m in _resources(synthesized, "AWS::ApiGateway::Method").values()
         if m["Properties"]["HttpMethod"] == "OPTIONS"
     ]
-    assert len(options) == 10
+    assert len(options) == 12
     for method in options:
         assert method["ApiKeyRequired"] is False  # browsers send no key on preflight
         (response,) = method["Integration"]["IntegrationResponses"]
@@ -576,21 +606,65 @@ def test_topics_are_kms_encrypted_with_a_rotated_key(template: Template, synthes
     assert "cloudwatch.amazonaws.com" in principals  # alarms can publish to the encrypted topic
 
 
-def test_rescan_schedule_targets_a_queue_with_dead_letter_queues(synthesized: dict[str, Any]) -> None:
-    ((_, rule),) = [(k, r) for k, r in _resources(synthesized, "AWS::Events::Rule").items() if "Rescan" in k]
+def test_rescan_schedule_invokes_the_scheduler_with_retries_and_a_dead_letter_queue(
+    synthesized: dict[str, Any],
+) -> None:
+    ids = _function_ids(synthesized)
+    rules = _resources(synthesized, "AWS::Events::Rule")
+    ((_, rule),) = [(k, r) for k, r in rules.items() if "Rescan" in k]
     props = rule["Properties"]
     assert props["ScheduleExpression"] == "rate(6 hours)"
     (target,) = props["Targets"]
+    assert target["Arn"] == {"Fn::GetAtt": [ids["RescanScheduleFunction"], "Arn"]}
+    assert json.loads(target["Input"]) == {"kind": "watchlist-rescan"}
     queues = _resources(synthesized, "AWS::SQS::Queue")
-    assert target["Arn"]["Fn::GetAtt"][0] in queues
     assert target["DeadLetterConfig"]["Arn"]["Fn::GetAtt"][0] in queues
-    assert target["RetryPolicy"]["MaximumRetryAttempts"] == 3
-    main = queues[target["Arn"]["Fn::GetAtt"][0]]["Properties"]
-    assert main["RedrivePolicy"]["maxReceiveCount"] == 3
-    for queue in queues.values():
+    assert target["RetryPolicy"]["MaximumRetryAttempts"] == 2
+    invoke_configs = _resources(synthesized, "AWS::Lambda::EventInvokeConfig")
+    (config,) = [
+        c
+        for c in invoke_configs.values()
+        if c["Properties"]["FunctionName"] == {"Ref": ids["RescanScheduleFunction"]}
+    ]
+    assert config["Properties"]["MaximumRetryAttempts"] == 2
+    assert (
+        config["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]
+        == target["DeadLetterConfig"]["Arn"]
+    )
+    env = synthesized["Resources"][ids["RescanScheduleFunction"]]["Properties"]["Environment"]["Variables"]
+    assert env["MONEYGROW_RESCAN_EVERY_S"] == "21600" and env["MONEYGROW_RESCAN_MAX_IN_FLIGHT"] == "4"
+
+
+def test_every_queue_is_a_dead_letter_queue_and_encrypted(synthesized: dict[str, Any]) -> None:
+    """What the stack-wide AwsSolutions-SQS3 acknowledgment rests on: no queue needs a DLQ of its own."""
+    queues = _resources(synthesized, "AWS::SQS::Queue")
+    text = json.dumps({k: v for k, v in synthesized["Resources"].items() if k not in queues})
+    for logical_id, queue in queues.items():
         assert queue["Properties"]["SqsManagedSseEnabled"] is True
+        assert logical_id.split("Dlq")[0] != logical_id, logical_id  # named as what it is
+        used_as_dlq = (
+            f'"DeadLetterConfig": {{"Arn": {{"Fn::GetAtt": ["{logical_id}", "Arn"]}}' in text
+            or f'"Destination": {{"Fn::GetAtt": ["{logical_id}", "Arn"]}}' in text
+            or f'"Ref": "{logical_id}"' in text  # the state machine's Notify DLQ, SNS's redrive target
+            or f'["{logical_id}", "Arn"]' in text
+        )
+        assert used_as_dlq, logical_id
     for policy in _resources(synthesized, "AWS::SQS::QueuePolicy").values():
         assert "aws:SecureTransport" in json.dumps(policy)
+
+
+def test_only_sns_of_the_alerts_topic_may_dead_letter(synthesized: dict[str, Any]) -> None:
+    topics = _resources(synthesized, "AWS::SNS::Topic")
+    (alerts_id,) = [k for k, t in topics.items() if t["Properties"]["TopicName"].endswith("-alerts")]
+    statements = [
+        st
+        for p in _resources(synthesized, "AWS::SQS::QueuePolicy").values()
+        for st in p["Properties"]["PolicyDocument"]["Statement"]
+        if st.get("Principal") == {"Service": "sns.amazonaws.com"}
+    ]
+    (st,) = statements
+    assert st["Action"] == "sqs:SendMessage"
+    assert st["Condition"] == {"ArnEquals": {"aws:SourceArn": {"Ref": alerts_id}}}
 
 
 def test_alarms_page_the_ops_topic(synthesized: dict[str, Any]) -> None:
@@ -613,11 +687,11 @@ def test_alarms_page_the_ops_topic(synthesized: dict[str, Any]) -> None:
         ("MoneyGrow", "GatewayApiKeys"): 1,
         ("math", "moneygrow-dev-TableThrottles"): 1,
         ("math", "moneygrow-dev-DegradedVerdicts"): 1,
-        ("AWS/Lambda", "Errors"): 8,
-        ("AWS/Lambda", "Throttles"): 8,
+        ("AWS/Lambda", "Errors"): 10,
+        ("AWS/Lambda", "Throttles"): 10,
         ("AWS/States", "ExecutionsFailed"): 1,
         ("AWS/States", "ExecutionsTimedOut"): 1,
-        ("AWS/SQS", "ApproximateNumberOfMessagesVisible"): 3,
+        ("AWS/SQS", "ApproximateNumberOfMessagesVisible"): 4,
     }
     latency = next(a["Properties"] for a in alarms.values() if a["Properties"].get("MetricName") == "Latency")
     assert latency["ExtendedStatistic"] == "p95"
@@ -873,8 +947,14 @@ def test_main_stack_functions_are_all_moneygrow_functions(synthesized: dict[str,
 
 
 def test_function_environment_has_no_unresolvable_references(synthesized: dict[str, Any]) -> None:
-    """devstack/aws.py resolves each variable locally: only table, bucket and state machine refs."""
-    allowed = {"AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::StepFunctions::StateMachine"}
+    """devstack/aws.py resolves each variable locally: table, bucket, state machine, topic, queue refs."""
+    allowed = {
+        "AWS::DynamoDB::Table",
+        "AWS::S3::Bucket",
+        "AWS::StepFunctions::StateMachine",
+        "AWS::SNS::Topic",
+        "AWS::SQS::Queue",
+    }
     for res in _resources(synthesized, "AWS::Lambda::Function").values():
         for name, value in res["Properties"]["Environment"]["Variables"].items():
             for target in _refs(value):
@@ -1009,6 +1089,7 @@ def test_api_role_has_only_the_table_actions_it_uses(synthesized: dict[str, Any]
         f"dynamodb:{a}"
         for a in (
             "GetItem",
+            "BatchGetItem",
             "PutItem",
             "UpdateItem",
             "DeleteItem",
@@ -1095,8 +1176,11 @@ def test_wallet_registry_job_runs_on_a_schedule_with_a_dead_letter_queue(synthes
     target = rule["Properties"]["Targets"][0]
     dlq = target["DeadLetterConfig"]["Arn"]["Fn::GetAtt"][0]
     assert target["RetryPolicy"]["MaximumRetryAttempts"] == 2
-    [invoke] = _resources(synthesized, "AWS::Lambda::EventInvokeConfig").values()
-    assert invoke["Properties"]["FunctionName"] == {"Ref": job}
+    [invoke] = [
+        c
+        for c in _resources(synthesized, "AWS::Lambda::EventInvokeConfig").values()
+        if c["Properties"]["FunctionName"] == {"Ref": job}
+    ]
     assert invoke["Properties"]["MaximumRetryAttempts"] == 2
     on_failure = invoke["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]
     assert on_failure == {"Fn::GetAtt": [dlq, "Arn"]}

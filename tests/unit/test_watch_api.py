@@ -26,6 +26,7 @@ from tests.webhook_receiver import WebhookReceiver
 
 A = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
 B = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512"
+DLQ = "arn:aws:sqs:us-east-1:123456789012:alert-delivery-dlq"
 SNS = {"Content-Type": "text/plain; charset=UTF-8"}  # as SNS posts
 
 
@@ -46,7 +47,7 @@ def world(sns_key: Any, issuer: Any) -> Iterator[dict[str, Any]]:  # noqa: F811
             workflow=RecordingWorkflow(),
             issuer=issuer,
             watch_store=watch,
-            alerts=SnsAlertChannels(TOPIC, sns),
+            alerts=SnsAlertChannels(TOPIC, sns, dead_letter_arn=DLQ),
             verify_sns=partial(verify_sns_message, fetch_cert=lambda url: sns_key[1], topic_arn=TOPIC),
         )
         with TestClient(create_app(deps), raise_server_exceptions=False) as client:
@@ -143,6 +144,9 @@ def test_webhook_subscription_confirmation_relay_and_unsubscribe(world: dict[str
         (attrs,) = _subscription_arns(sns).values()
         assert attrs["Endpoint"] == f"http://testserver/hooks/sns/{sid}"
         assert json.loads(attrs["FilterPolicy"]) == {"token": [f"bsc:{A.lower()}"]}
+        # SNS retries a failed relay with backoff, then dead-letters it
+        assert json.loads(attrs["RedrivePolicy"]) == {"deadLetterTargetArn": DLQ}
+        assert json.loads(attrs["DeliveryPolicy"])["healthyRetryPolicy"]["numRetries"] >= 10
         c.post("/watchlist", json={"token_address": B, "chain": "bsc"}, headers=alice)
         (attrs,) = _subscription_arns(sns).values()
         assert sorted(json.loads(attrs["FilterPolicy"])["token"]) == sorted(

@@ -68,7 +68,9 @@ def _alert_deps(settings: Settings) -> dict[str, Any]:
     certs = CertCache(partial(fetch_cert_https, base_url=local))
     return {
         "watch_store": watch_store_from_settings(settings),
-        "alerts": SnsAlertChannels(settings.alerts_topic_arn) if settings.alerts_topic_arn else None,
+        "alerts": SnsAlertChannels(settings.alerts_topic_arn, dead_letter_arn=settings.alert_delivery_dlq_arn)
+        if settings.alerts_topic_arn
+        else None,
         "verify_sns": partial(
             verify_sns_message, fetch_cert=certs, topic_arn=settings.alerts_topic_arn, moto_compat=bool(local)
         ),

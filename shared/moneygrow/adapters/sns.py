@@ -12,6 +12,19 @@ from moneygrow.watch.changes import Alert
 
 # SNS protocol per channel: webhooks reach SNS as an HTTPS subscription of the API's relay.
 _PROTOCOLS = {"email": "email", "sms": "sms"}
+# SNS's retries of an HTTP(S) delivery (the webhook relay answers 5xx when the webhook fails): about
+# an hour of exponential backoff, then the subscription's redrive policy (the DLQ).
+HTTP_DELIVERY_POLICY: dict[str, Any] = {
+    "healthyRetryPolicy": {
+        "numRetries": 12,
+        "numNoDelayRetries": 0,
+        "minDelayTarget": 5,
+        "maxDelayTarget": 600,
+        "numMinDelayRetries": 2,
+        "numMaxDelayRetries": 4,
+        "backoffFunction": "exponential",
+    }
+}
 
 
 def _attribute(value: Any) -> dict[str, str]:
@@ -23,17 +36,23 @@ def _attribute(value: Any) -> dict[str, str]:
 
 
 class SnsAlertChannels:
-    def __init__(self, topic_arn: str, client: Any = None) -> None:
+    def __init__(self, topic_arn: str, client: Any = None, *, dead_letter_arn: str = "") -> None:
         self.topic_arn = topic_arn
         self._client = client or boto3.client("sns")
+        self._dead_letter_arn = dead_letter_arn
 
     def subscribe(self, channel: str, endpoint: str, filter_policy: dict[str, Any]) -> str:
         protocol = _PROTOCOLS.get(channel) or ("https" if endpoint.startswith("https:") else "http")
+        attributes = {"FilterPolicy": json.dumps(filter_policy), "FilterPolicyScope": "MessageAttributes"}
+        if self._dead_letter_arn:  # after SNS's retries, undeliverable alerts go there (alarmed)
+            attributes["RedrivePolicy"] = json.dumps({"deadLetterTargetArn": self._dead_letter_arn})
+        if protocol in ("http", "https"):
+            attributes["DeliveryPolicy"] = json.dumps(HTTP_DELIVERY_POLICY)
         answer = self._client.subscribe(
             TopicArn=self.topic_arn,
             Protocol=protocol,
             Endpoint=endpoint,
-            Attributes={"FilterPolicy": json.dumps(filter_policy), "FilterPolicyScope": "MessageAttributes"},
+            Attributes=attributes,
             ReturnSubscriptionArn=True,
         )
         return str(answer["SubscriptionArn"])

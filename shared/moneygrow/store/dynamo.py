@@ -232,15 +232,21 @@ def _to_family(item: RefreshFamilyItem) -> RefreshFamily:
     )
 
 
+def bind_models(models: tuple[type[Item], ...], table_name: str, region: str) -> None:
+    """Point these item classes (and the base Item, which queries gsi1) at the configured table."""
+    everything: tuple[type[Item], ...] = (Item, *models)
+    for model in everything:
+        model.Meta.table_name = table_name
+        model.Meta.region = region
+        model._connection = None
+
+
 class DynamoStore:
     """The Store on DynamoDB. The endpoint comes from botocore's standard configuration
     (AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_DYNAMODB locally), so cloud and local share one path."""
 
     def __init__(self, table_name: str, region: str) -> None:
-        for model in _MODELS:
-            model.Meta.table_name = table_name
-            model.Meta.region = region
-            model._connection = None
+        bind_models(_MODELS, table_name, region)
         self._table_name = table_name
         self._region = region
 

@@ -25,7 +25,7 @@ from pynamodb.attributes import (
 )
 
 from moneygrow.chains import Chain
-from moneygrow.store.dynamo import Item
+from moneygrow.store.dynamo import Item, bind_models
 from moneygrow.store.wallets import TrackedToken, WalletProfile, norm
 
 
@@ -73,11 +73,7 @@ def _profile(chain: Chain, item: WalletItem) -> WalletProfile:
 
 class DynamoWalletRegistry:
     def __init__(self, table_name: str, region: str) -> None:
-        models: tuple[type[Item], ...] = (Item, *_MODELS)
-        for model in models:
-            model.Meta.table_name = table_name
-            model.Meta.region = region
-            model._connection = None
+        bind_models(_MODELS, table_name, region)
 
     def get_wallets(self, chain: Chain, addresses: Sequence[str]) -> dict[str, WalletProfile]:
         keys = list(dict.fromkeys((_pk(chain, a), "PROFILE") for a in addresses))

@@ -32,7 +32,7 @@ from pynamodb.transactions import TransactWrite
 
 from moneygrow.chains import Chain
 from moneygrow.store.base import Page
-from moneygrow.store.dynamo import Item, _decode_cursor, _encode_cursor
+from moneygrow.store.dynamo import Item, _decode_cursor, _encode_cursor, bind_models
 from moneygrow.store.watch import LimitReached, TokenKey
 from moneygrow.watch.records import AlertSubscription, AlertThreshold, WatchedToken, WatchEntry
 
@@ -148,10 +148,7 @@ def _conditional_failed(exc: Exception) -> bool:
 
 class DynamoWatchStore:
     def __init__(self, table_name: str, region: str) -> None:
-        for model in _MODELS:
-            model.Meta.table_name = table_name
-            model.Meta.region = region
-            model._connection = None
+        bind_models(_MODELS, table_name, region)
         self._region = region
 
     # watch entries
