@@ -82,6 +82,12 @@ def test_each_change_a_holder_acts_on() -> None:
     assert kinds(result(), new_owner) == ["ownership"]
 
 
+def test_a_contract_that_stops_being_a_token_is_a_change() -> None:
+    gone = {"kind": "NOT_A_TOKEN", "risk_level": None, "risk_score": None, "heuristic_risks": []}
+    (change,) = diff(snapshot(result()), snapshot(gone))
+    assert change.kind == "not_a_token" and change.severity == "CRITICAL"
+
+
 def test_unmeasured_is_not_a_change() -> None:
     # a failed simulation or owner read (None) is not "tax changed" or "owner changed"
     degraded = result(trade_simulation=None, token={"symbol": "GOOD"}, liquidity=None)

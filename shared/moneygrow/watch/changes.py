@@ -31,7 +31,7 @@ _SERIOUS = (Severity.CRITICAL.value, Severity.HIGH.value)
 
 
 class Change(BaseModel):
-    kind: str  # level | new_finding | tax | liquidity_removed | liquidity_unlocked | ownership
+    kind: str  # level | new_finding | tax | liquidity_removed | liquidity_unlocked | ownership | not_a_token
     field: str | None = None  # the finding type, the tax side
     old: Any = None
     new: Any = None
@@ -81,6 +81,11 @@ def diff(old: dict[str, Any] | None, new: dict[str, Any]) -> list[Change]:
 
 def _verdict(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     out: list[Change] = []
+    if old.get("kind") == "TOKEN" and new.get("kind") == "NOT_A_TOKEN":  # e.g. self-destructed
+        summary = "the address no longer holds a working token contract"
+        return [
+            Change(kind="not_a_token", old="TOKEN", new="NOT_A_TOKEN", severity="CRITICAL", summary=summary)
+        ]
     if old.get("level") != new.get("level"):
         summary = f"risk level {old.get('level')} -> {new.get('level')}"
         out.append(Change(kind="level", old=old.get("level"), new=new.get("level"), summary=summary))

@@ -3,7 +3,8 @@
 Runs after the aggregate step of a rescan (the state machine's Choice sends only RESCAN_OWNER's
 analyses here). The first rescan of a token only records its state. A verdict that could not be
 reached (level UNKNOWN: the contract checks did not run) is neither compared nor kept: a node that
-was down is not a change of the token. Publishing comes before recording, so a retried step can
+was down is not a change of the token. A token whose address stops holding a token (NOT_A_TOKEN,
+e.g. a self-destruct) is a change. Publishing comes before recording, so a retried step can
 send an alert twice but never lose one; the alert id (the task id) lets receivers drop the copy.
 """
 
@@ -36,7 +37,8 @@ def after_rescan(
     analysis = store.get_analysis(task.task_id)
     if analysis is None or analysis.status != AnalysisStatus.COMPLETED or not analysis.result:
         return out | {"reason": "no result"}
-    if analysis.result.get("risk_level") in (None, RiskLevel.UNKNOWN.value):
+    token_result = analysis.result.get("kind", "TOKEN") == "TOKEN"
+    if token_result and analysis.result.get("risk_level") in (None, RiskLevel.UNKNOWN.value):
         return out | {"reason": "no verdict"}
     key = (task.chain, task.token_address)
     token = watch_store.get_tokens([key]).get(key)
