@@ -66,6 +66,12 @@ class Notify:
     dead_letter_queue: sqs.IQueue
 
 
+# What the agents may write: how they ended, on the analysis record (moneygrow.store DynamoStore.
+# record_agent_progress), for the API's live progress. Only UpdateItem of ANALYSIS#* items, naming
+# only the key and `progress`, returning nothing: an agent can neither read nor change a verdict.
+PROGRESS_KEYS = ("ANALYSIS#*",)
+PROGRESS_ATTRIBUTES = ("pk", "sk", "progress")  # the table's key must be listed (DynamoDB FGAC)
+
 RESCAN_OWNER = "watchlist"  # moneygrow.watch.records.RESCAN_OWNER: who owns rescan analyses
 NOTIFY_TASK_TIMEOUT = cdk.Duration.seconds(12)  # above the Notify function's own 10 s
 
@@ -123,6 +129,7 @@ class Workflow(Construct):
         self.state_machine_name = f"moneygrow-{defaults.stage}-analysis"
         self.agent_functions = {agent.name: self._agent_function(agent) for agent in AGENTS}
         self._grant_parameters(agent_parameters)
+        self._grant_progress(table)
         self._grant_model_read(model_bucket)
         self.aggregate_function = self._aggregate_function("AggregateFunction", "handler.handler")
         self.fail_function = self._aggregate_function("FailAnalysisFunction", "handler.fail_handler")
@@ -154,6 +161,21 @@ class Workflow(Construct):
         ]
         for fn in self.agent_functions.values():
             fn.add_to_role_policy(iam.PolicyStatement(actions=["ssm:GetParameter"], resources=arns))
+
+    def _grant_progress(self, table: dynamodb.ITable) -> None:
+        statement = iam.PolicyStatement(
+            actions=["dynamodb:UpdateItem"],
+            resources=[table.table_arn],
+            conditions={
+                "ForAllValues:StringLike": {"dynamodb:LeadingKeys": list(PROGRESS_KEYS)},
+                "ForAllValues:StringEquals": {"dynamodb:Attributes": list(PROGRESS_ATTRIBUTES)},
+                "StringEqualsIfExists": {"dynamodb:ReturnValues": ["NONE"]},
+                # ForAllValues holds for an absent key: require both to be in the request
+                "Null": {"dynamodb:LeadingKeys": "false", "dynamodb:Attributes": "false"},
+            },
+        )
+        for fn in self.agent_functions.values():
+            fn.add_to_role_policy(statement)
 
     def _aggregate_function(self, construct_id: str, handler: str) -> lambda_.Function:
         spec = FunctionSpec(

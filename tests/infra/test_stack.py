@@ -977,26 +977,119 @@ def _refs(value: Any) -> set[str]:
 # --- least privilege -----------------------------------------------------------------------------
 
 
-def test_agents_cannot_write_the_table(synthesized: dict[str, Any]) -> None:
-    """Only the smart-money agent touches the table: wallet profiles (read) and tracked tokens (add),
-    nothing else (a condition on the partition key)."""
+def _allows(condition: dict[str, dict[str, Any]], request: dict[str, Any]) -> bool:
+    """IAM's evaluation of the condition operators the agents' table statements use, on the context
+    DynamoDB derives from an UpdateItem/PutItem/BatchGetItem request (LeadingKeys, the top-level
+    Attributes the expressions name, ReturnValues)."""
+    import fnmatch
+    import re
+
+    names = request.get("ExpressionAttributeNames", {})
+    expressions = " ".join(request.get(k, "") for k in ("UpdateExpression", "ConditionExpression"))
+    # a document path's first element is the top-level attribute (#0 in #0.#1 or #0[2])
+    top = {names.get(m, m) for m in re.findall(r"(?<![.\w#])(#\w+)", expressions)}
+    context: dict[str, list[str]] = {
+        "dynamodb:LeadingKeys": [request["Key"]["pk"]["S"]],
+        "dynamodb:Attributes": sorted(top | {"pk", "sk"}) if expressions else [],
+    }
+    if "ReturnValues" in request:
+        context["dynamodb:ReturnValues"] = [request["ReturnValues"]]
+    for operator, tests in condition.items():
+        for key, allowed in tests.items():
+            allowed = allowed if isinstance(allowed, list) else [allowed]
+            values = context.get(key)
+            if operator == "Null":
+                ok = (values is None) == (allowed == ["true"])
+            elif operator == "ForAllValues:StringLike":
+                ok = all(any(fnmatch.fnmatchcase(v, a) for a in allowed) for v in values or [])
+            elif operator == "ForAllValues:StringEquals":
+                ok = all(v in allowed for v in values or [])
+            elif operator == "StringEqualsIfExists":
+                ok = values is None or all(v in allowed for v in values)
+            else:
+                raise AssertionError(f"no evaluator for {operator}")
+            if not ok:
+                return False
+    return True
+
+
+def test_agents_can_write_only_their_progress_on_analyses(synthesized: dict[str, Any]) -> None:
+    """The agents write one thing to the table: how they ended, on the analysis record (UpdateItem of
+    ANALYSIS#* items, only `progress`, returning nothing). Only the smart-money agent also touches the
+    registry: wallet profiles (read) and tracked tokens (add). The policy is checked against the very
+    requests the store sends (moto): the progress write passes, a verdict write does not."""
+    from moto import mock_aws
+
+    from moneygrow.chains import Chain
+    from moneygrow.models import AgentStatus, AnalysisStatus, utcnow
+    from moneygrow.store.dynamo import AnalysisItem, DynamoStore, Item
+    from moneygrow.store.records import AgentProgress, Analysis
+
     ids = _function_ids(synthesized)
+    (table_id,) = _resources(synthesized, "AWS::DynamoDB::Table")
+    conditions = []
     for construct_id in AGENTS:
         statements = _role_statements(synthesized, ids[construct_id])
         table = [st for st in statements if any(a.startswith("dynamodb:") for a in _actions([st]))]
+        progress = [st for st in table if _actions([st]) == {"dynamodb:UpdateItem"}]
+        assert len(progress) == 1, (construct_id, progress)
+        (statement,) = progress
+        assert statement["Effect"] == "Allow"
+        assert statement["Resource"] == {"Fn::GetAtt": [table_id, "Arn"]}  # the table, not its indexes
+        assert statement["Condition"] == {
+            "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["ANALYSIS#*"]},
+            "ForAllValues:StringEquals": {"dynamodb:Attributes": ["pk", "sk", "progress"]},
+            "StringEqualsIfExists": {"dynamodb:ReturnValues": ["NONE"]},
+            "Null": {"dynamodb:LeadingKeys": "false", "dynamodb:Attributes": "false"},
+        }
+        conditions.append(statement["Condition"])
+        others = [st for st in table if st is not statement]
         if construct_id == "SmartMoneyAgentFunction":
             keys = {
                 a: st["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
-                for st in table
+                for st in others
                 for a in _actions([st])
             }
             assert keys == {"dynamodb:BatchGetItem": ["WALLET#*"], "dynamodb:PutItem": ["TRACKED"]}
-            continue
-        actions = _actions(statements)
-        assert not any(a.startswith("dynamodb:") for a in actions), (construct_id, actions)
-        assert not any(a.startswith("states:") for a in actions)
+        else:
+            assert others == [], (construct_id, others)
+        assert not any(a.startswith("states:") for a in _actions(statements))
     s3 = {a for a in _actions(_role_statements(synthesized, ids["MlAgentFunction"])) if a.startswith("s3:")}
     assert s3 == {"s3:GetObject", "s3:ListBucket"}  # no s3:List*/GetBucket* wildcards
+
+    with mock_aws():
+        store = DynamoStore("policy-test", "us-east-1")
+        Item.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
+        sent: list[dict[str, Any]] = []
+        AnalysisItem._get_connection().connection.client.meta.events.register(
+            "before-parameter-build.dynamodb.UpdateItem", lambda params, **_: sent.append(params)
+        )
+        at = utcnow()
+        store.create_analysis(
+            Analysis(
+                task_id="t1",
+                user_id="u1",
+                token_address="0x5FbDB2315678afecb367f032d93F642f64180aa3",
+                chain=Chain.ETHEREUM,
+                status=AnalysisStatus.RUNNING,
+                created_at=at,
+                updated_at=at,
+            ),
+            60,
+        )
+        assert store.record_agent_progress(
+            "t1", "ml", AgentProgress(status=AgentStatus.OK, duration_ms=1, finished_at=at)
+        )
+        (progress_write,) = sent
+        store.update_analysis("t1", status=AnalysisStatus.COMPLETED, result={"risk_score": 0})
+        verdict_write = sent[-1]
+    condition = conditions[0]
+    assert _allows(condition, progress_write)
+    assert not _allows(condition, verdict_write)  # other attributes, and ReturnValues ALL_NEW
+    assert not _allows(condition, {**verdict_write, "ReturnValues": "NONE"})  # other attributes alone
+    assert not _allows(condition, {**progress_write, "ReturnValues": "ALL_NEW"})  # would read the verdict
+    other_item = {**progress_write, "Key": {"pk": {"S": "USER#u1"}, "sk": {"S": "PROFILE"}}}
+    assert not _allows(condition, other_item)
 
 
 def test_api_role_can_start_executions_and_check_readiness(synthesized: dict[str, Any]) -> None:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from moto import mock_aws
 
 from moneygrow.chains import Chain
-from moneygrow.models import AnalysisStatus, RiskLevel
+from moneygrow.models import AgentStatus, AnalysisStatus, RiskLevel
 from moneygrow.store.base import ActiveTaskExists, EmailTaken, InvalidCursor, Store
 from moneygrow.store.memory import MemoryStore
-from moneygrow.store.records import Analysis, ApiKey, RefreshFamily, User
+from moneygrow.store.records import AgentProgress, Analysis, ApiKey, RefreshFamily, User
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 ADDR = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
@@ -198,6 +199,57 @@ def test_update_analysis_sets_and_returns_new_state(store: Store) -> None:
     again = store.get_analysis(f"{1:032x}")
     assert again is not None and again.status == AnalysisStatus.COMPLETED
     assert again.completed_at == T0 + timedelta(hours=2)
+
+
+def test_agents_record_their_progress_on_the_analysis_and_nothing_else(store: Store) -> None:
+    store.create_analysis(_started("u1", "t1"), 60)
+    fresh = store.get_analysis("t1")
+    assert fresh is not None and fresh.progress == {}
+    done = T0 + timedelta(seconds=3)
+    ok = AgentProgress(status=AgentStatus.OK, duration_ms=40, finished_at=done)
+    assert store.record_agent_progress("t1", "heuristic", ok)
+    ml = AgentProgress(status=AgentStatus.DEGRADED, duration_ms=25, finished_at=done)
+    assert store.record_agent_progress("t1", "ml", ml)
+    # a retried agent overwrites its own entry only
+    later = AgentProgress(status=AgentStatus.FAILED, duration_ms=7, finished_at=done + timedelta(seconds=1))
+    assert store.record_agent_progress("t1", "heuristic", later)
+    found = store.get_analysis("t1")
+    assert found is not None and found.progress == {"heuristic": later, "ml": ml}
+    assert found.status == AnalysisStatus.PENDING and found.updated_at == T0  # nothing else written
+    # the aggregate's final write keeps it
+    completed = store.update_analysis("t1", status=AnalysisStatus.COMPLETED, agents=[{"agent": "ml"}])
+    assert completed.progress == {"heuristic": later, "ml": ml}
+    # no analysis: nothing recorded, nothing created
+    assert not store.record_agent_progress("nope", "ml", ml)
+    assert store.get_analysis("nope") is None
+
+
+def test_dynamo_progress_write_is_what_the_agents_policy_allows() -> None:
+    """The UpdateItem names only pk and progress and returns nothing (the IAM conditions in
+    infra/constructs/workflow.py); a record stored before progress was kept gets its map."""
+    with mock_aws():
+        from moneygrow.store.dynamo import AnalysisItem, DynamoStore, Item
+
+        store = DynamoStore("contract-test", "us-east-1")
+        Item.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
+        store.create_analysis(_started("u1", "t1"), 60)
+        AnalysisItem(pk="ANALYSIS#t1", sk="ANALYSIS").update(actions=[AnalysisItem.progress.remove()])
+        sent: list[dict[str, Any]] = []
+        client = AnalysisItem._get_connection().connection.client
+        client.meta.events.register(
+            "before-parameter-build.dynamodb.UpdateItem", lambda params, **_: sent.append(params)
+        )
+        entry = AgentProgress(status=AgentStatus.OK, duration_ms=1, finished_at=T0)
+        assert store.record_agent_progress("t1", "smart_money", entry)
+        assert store.record_agent_progress("t1", "ml", entry)
+        found = store.get_analysis("t1")
+        assert found is not None and set(found.progress) == {"smart_money", "ml"}
+        assert len(sent) == 3  # the first write found no map and created it; the second set its entry
+        for params in sent:
+            assert params["ReturnValues"] == "NONE" and params["Key"]["pk"] == {"S": "ANALYSIS#t1"}
+            names = set(params["ExpressionAttributeNames"].values())
+            assert names <= {"pk", "progress", "smart_money", "ml"}, names
+            assert "progress" in names
 
 
 def _started(uid: str, task_id: str, chain: Chain = Chain.ETHEREUM, address: str = ADDR) -> Analysis:

@@ -8,7 +8,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from moneygrow.chains import Chain
 from moneygrow.models import RiskLevel
-from moneygrow.store.records import Analysis, ApiKey, RefreshFamily, User
+from moneygrow.store.records import AgentProgress, Analysis, ApiKey, RefreshFamily, User
 
 T = TypeVar("T")
 
@@ -73,6 +73,9 @@ class Store(Protocol):
     def put_analysis(self, analysis: Analysis) -> None: ...
     def get_analysis(self, task_id: str) -> Analysis | None: ...
     def update_analysis(self, task_id: str, **changes: Any) -> Analysis: ...
+    def record_agent_progress(self, task_id: str, agent: str, progress: AgentProgress) -> bool: ...
+    # progress[agent] = progress on an existing analysis, nothing else (not even updated_at: the
+    # agents may write only that); False when there is no such analysis
     # newest first; with chain/level only the matching ones (Analysis.matches). A filtered page may
     # hold fewer than `limit` items while `cursor` is set (DynamoStore bounds the items it reads per
     # call); no item is skipped or repeated, and None means there is no more.

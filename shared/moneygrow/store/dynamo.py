@@ -36,6 +36,7 @@ from pynamodb.attributes import (
     BooleanAttribute,
     DiscriminatorAttribute,
     JSONAttribute,
+    MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
@@ -49,7 +50,7 @@ from pynamodb.transactions import TransactWrite
 from moneygrow.chains import Chain
 from moneygrow.models import AnalysisStatus, RiskLevel
 from moneygrow.store.base import ActiveTaskExists, EmailTaken, InvalidCursor, Page
-from moneygrow.store.records import Analysis, ApiKey, RefreshFamily, User, risk_level_of
+from moneygrow.store.records import AgentProgress, Analysis, ApiKey, RefreshFamily, User, risk_level_of
 
 
 class Gsi1(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
@@ -135,6 +136,9 @@ class AnalysisItem(Item, discriminator="analysis"):
     error = JSONAttribute(null=True)
     agents = JSONAttribute(null=True)
     risk_level = UnicodeAttribute(null=True)  # result["risk_level"], for the history filter
+    # agent name -> {status, duration_ms, finished_at}: a native map, so that each agent sets only its
+    # own entry (SET progress.<agent>), the one attribute the agents' IAM policy lets them write
+    progress = MapAttribute[str, Any](null=True)  # type: ignore[no-untyped-call]
 
 
 _MODELS: tuple[type[Item], ...] = (
@@ -200,6 +204,7 @@ def _to_analysis(item: AnalysisItem) -> Analysis:
         result=item.result,
         error=item.error,
         agents=item.agents or [],
+        progress=item.progress.as_dict() if item.progress is not None else {},  # type: ignore[no-untyped-call]
     )
 
 
@@ -487,6 +492,42 @@ class DynamoStore:
         item.update(actions=actions, condition=AnalysisItem.pk.exists())  # refreshes item with ALL_NEW
         return _to_analysis(item)
 
+    def record_agent_progress(self, task_id: str, agent: str, progress: AgentProgress) -> bool:
+        """UpdateItem on ANALYSIS#<task_id> that reads pk (the condition), writes only `progress` and
+        returns nothing (ReturnValues NONE): all that the agents' IAM policy allows them."""
+        entry = progress.model_dump(mode="json")
+        table = AnalysisItem._get_connection()
+        key = (f"ANALYSIS#{task_id}", "ANALYSIS")
+        exists = AnalysisItem.pk.exists()
+        for _ in range(2):
+            try:
+                table.update_item(
+                    *key,
+                    actions=[AnalysisItem.progress[agent].set(entry)],
+                    condition=exists,
+                    return_values="NONE",
+                )
+                return True
+            except UpdateError as exc:
+                if exc.cause_response_code == "ConditionalCheckFailedException":
+                    return False  # no such analysis
+                if exc.cause_response_code != "ValidationException":
+                    raise
+            # ValidationException: no map to set an entry in (a record written before progress was
+            # kept): create it, unless another agent just did (then set the entry in theirs)
+            try:
+                table.update_item(
+                    *key,
+                    actions=[AnalysisItem.progress.set({agent: entry})],
+                    condition=exists & AnalysisItem.progress.does_not_exist(),
+                    return_values="NONE",
+                )
+                return True
+            except UpdateError as exc:
+                if exc.cause_response_code != "ConditionalCheckFailedException":
+                    raise
+        return False
+
     def list_analyses(
         self,
         user_id: str,
@@ -555,6 +596,7 @@ def _analysis_item(analysis: Analysis) -> AnalysisItem:
     data = analysis.model_dump()
     data["chain"] = analysis.chain.value
     data["status"] = analysis.status.value
+    data["progress"] = {name: p.model_dump(mode="json") for name, p in analysis.progress.items()}
     return AnalysisItem(
         pk=f"ANALYSIS#{analysis.task_id}",
         sk="ANALYSIS",

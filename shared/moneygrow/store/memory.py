@@ -15,7 +15,7 @@ from typing import Any
 from moneygrow.chains import Chain
 from moneygrow.models import RiskLevel
 from moneygrow.store.base import ActiveTaskExists, EmailTaken, InvalidCursor, Page
-from moneygrow.store.records import Analysis, ApiKey, RefreshFamily, User
+from moneygrow.store.records import AgentProgress, Analysis, ApiKey, RefreshFamily, User
 
 
 def _page(items: list[Any], sort_keys: list[str], limit: int, cursor: str | None, owner: str) -> Page[Any]:
@@ -166,6 +166,14 @@ class MemoryStore:
         updated = current.model_copy(update=changes, deep=True)
         self.analyses[task_id] = updated
         return updated.model_copy(deep=True)
+
+    def record_agent_progress(self, task_id: str, agent: str, progress: AgentProgress) -> bool:
+        with self._lock:
+            current = self.analyses.get(task_id)
+            if current is None:
+                return False
+            current.progress[agent] = progress.model_copy()
+            return True
 
     def list_analyses(
         self,

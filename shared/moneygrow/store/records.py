@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from moneygrow.chains import Chain
-from moneygrow.models import AnalysisStatus, RiskLevel
+from moneygrow.models import AgentStatus, AnalysisStatus, RiskLevel
 
 
 class User(BaseModel):
@@ -55,6 +55,16 @@ def risk_level_of(result: dict[str, Any] | None) -> str | None:
     return level if isinstance(level, str) else None
 
 
+class AgentProgress(BaseModel):
+    """How one agent ended, as the agent itself recorded it while the workflow runs (the analysis's
+    `progress`). The aggregate's `agents` list stays the source of truth once the workflow ends: an
+    agent that crashed or timed out records nothing here."""
+
+    status: AgentStatus
+    duration_ms: int
+    finished_at: datetime
+
+
 class Analysis(BaseModel):
     task_id: str
     user_id: str
@@ -67,6 +77,7 @@ class Analysis(BaseModel):
     result: dict[str, Any] | None = None
     error: dict[str, Any] | None = None
     agents: list[dict[str, Any]] = Field(default_factory=list)
+    progress: dict[str, AgentProgress] = Field(default_factory=dict)  # agent name -> how it ended
 
     @property
     def risk_level(self) -> str | None:
