@@ -269,6 +269,57 @@ def test_workflow_down_gives_503_and_keeps_the_record(
     assert retry["deduplicated"] is False  # the failed start released the token
 
 
+def test_analysis_shows_each_agents_progress_live_then_the_final_statuses(
+    api: TestClient, memory_store: MemoryStore
+) -> None:
+    from moneygrow.models import AgentStatus, utcnow
+    from moneygrow.store.records import AgentProgress
+
+    h = _login(api)
+    task = api.post("/analyze", json={"token_address": TOKEN}, headers=h).json()["task_id"]
+
+    def progress() -> list[dict[str, Any]]:
+        return api.get(f"/analysis/{task}", headers=h).json()["progress"]  # type: ignore[no-any-return]
+
+    assert [(p["agent"], p["state"], p["status"]) for p in progress()] == [
+        ("heuristic", "pending", None),
+        ("ml", "pending", None),
+        ("smart_money", "pending", None),
+    ]
+    finished = utcnow()
+    recorded = AgentProgress(status=AgentStatus.DEGRADED, duration_ms=25, finished_at=finished)
+    assert memory_store.record_agent_progress(task, "ml", recorded)
+    live = progress()
+    assert api.get(f"/analysis/{task}", headers=h).json()["status"] == "RUNNING"
+    assert [(p["agent"], p["state"], p["status"]) for p in live] == [
+        ("heuristic", "pending", None),
+        ("ml", "done", "DEGRADED"),
+        ("smart_money", "pending", None),
+    ]
+    assert live[1]["duration_ms"] == 25 and live[1]["finished_at"].startswith(finished.date().isoformat())
+    # the aggregate's list is the source of truth (a crashed agent recorded nothing)
+    memory_store.update_analysis(
+        task,
+        status=AnalysisStatus.COMPLETED,
+        agents=[
+            {"agent": "heuristic", "status": "FAILED", "error": "States.Timeout"},
+            {"agent": "ml", "status": "DEGRADED", "duration_ms": 25},
+            {"agent": "smart_money", "status": "OK", "duration_ms": 30},
+        ],
+    )
+    assert [(p["agent"], p["state"], p["status"], p["duration_ms"]) for p in progress()] == [
+        ("heuristic", "done", "FAILED", None),
+        ("ml", "done", "DEGRADED", 25),
+        ("smart_money", "done", "OK", 30),
+    ]
+    # an analysis that failed before the aggregate: what was recorded, the rest not reported
+    other = api.post("/analyze", json={"token_address": TOKEN, "chain": "bsc"}, headers=h).json()["task_id"]
+    memory_store.record_agent_progress(other, "heuristic", recorded)
+    memory_store.update_analysis(other, status=AnalysisStatus.FAILED)
+    got = api.get(f"/analysis/{other}", headers=h).json()["progress"]
+    assert [p["state"] for p in got] == ["done", "not_reported", "not_reported"]
+
+
 def test_running_analysis_whose_execution_died_is_reported_failed(
     api: TestClient, workflow: Any, memory_store: MemoryStore
 ) -> None:

@@ -366,6 +366,34 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
+         * AgentName
+         * @enum {string}
+         */
+        AgentName: "heuristic" | "ml" | "smart_money";
+        /**
+         * AgentProgress
+         * @description One agent's state (moneygrow.services.analyses.agent_progress): `done` as soon as the agent
+         *     itself recorded how it ended while the workflow runs, or from the final `agents` once it ended;
+         *     `pending` while it runs; `not_reported` when the analysis ended without word from it.
+         */
+        AgentProgress: {
+            agent: components["schemas"]["AgentName"];
+            /** Duration Ms */
+            duration_ms?: number | null;
+            /**
+             * Finished At
+             * @description When the agent recorded it (null: from the final list)
+             */
+            finished_at?: string | null;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "pending" | "done" | "not_reported";
+            /** @description How it ended (OK, DEGRADED, FAILED) when done */
+            status?: components["schemas"]["AgentStatus"] | null;
+        };
+        /**
          * AgentStatus
          * @enum {string}
          */
@@ -410,6 +438,11 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             links: components["schemas"]["Links"];
+            /**
+             * Progress
+             * @description Each agent (heuristic, ml, smart_money, in that order), live while PENDING/RUNNING
+             */
+            progress: components["schemas"]["AgentProgress"][];
             /**
              * @description The verdict (moneygrow.models.AnalysisResult; policy in moneygrow.verdict): kind TOKEN or NOT_A_TOKEN (then risk_score and risk_level are null), the overall score and level, contract_risk and market_risk sub-scores {score, level, top_reasons}, confidence (share of the analysis that ran), degraded, level_is_lower_bound and missing_checks {check, why, would_tell}, the findings, the ML prediction, the smart-money view and recommendations.
              * @example {

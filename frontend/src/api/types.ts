@@ -8,6 +8,7 @@ export type AnalysisSummary = S["AnalysisSummary"];
 export type AnalysisStatus = S["AnalysisStatus"];
 export type AgentStatus = S["AgentStatus"];
 export type AgentSummary = S["AgentSummary"];
+export type AgentProgress = S["AgentProgress"];
 export type ApiKey = S["ApiKeyResponse"];
 export type NewApiKey = S["NewApiKeyResponse"];
 export type ApiKeyRequest = S["ApiKeyRequest"];

@@ -16,10 +16,14 @@ export const AGENTS: { name: string; title: string; does: string }[] = [
 
 type StepState = "queued" | "running" | "OK" | "DEGRADED" | "FAILED" | "not reported";
 
+/** The verdict's and the final agents' statuses once there, else what the agent itself recorded while
+ * the workflow runs (the API's `progress`), else queued/running from the analysis's status. */
 export function agentState(analysis: AnalysisResponse, agent: string): StepState {
   const summary = analysis.agents.find((a) => a.agent === agent);
   const final = analysis.result?.agent_statuses?.[agent] ?? summary?.status;
   if (final) return final;
+  const live = analysis.progress.find((p) => p.agent === agent);
+  if (live?.state === "done" && live.status) return live.status;
   if (analysis.status === "PENDING") return "queued";
   if (analysis.status === "RUNNING") return "running";
   return "not reported";
@@ -33,6 +37,12 @@ const LABEL: Record<StepState, string> = {
   FAILED: "Failed",
   "not reported": "Not reported",
 };
+
+const FINISHED: ReadonlySet<StepState> = new Set(["OK", "DEGRADED", "FAILED"]);
+
+function seconds(ms: number | null | undefined): string | null {
+  return typeof ms === "number" ? `${(ms / 1000).toFixed(1)} s` : null;
+}
 
 function useElapsed(since: string): number {
   const [now, setNow] = useState(() => Date.now());
@@ -54,13 +64,15 @@ export function ProgressView({
 }) {
   const elapsed = useElapsed(analysis.created_at);
   const running = analysis.status === "PENDING" || analysis.status === "RUNNING";
+  const done = AGENTS.filter((agent) => FINISHED.has(agentState(analysis, agent.name))).length;
   return (
     <section className="stack" aria-labelledby="progress-title">
       {running && (
         <>
           <h1 id="progress-title">Analysing {shortAddress(analysis.token_address)}</h1>
           <p className="lead" role="status" aria-live="polite">
-            {analysis.status === "PENDING" ? "Queued" : "The agents are working"} · {elapsed} s elapsed
+            {analysis.status === "PENDING" && done === 0 ? "Queued" : "The agents are working"} · {done} of{" "}
+            {AGENTS.length} agents done · {elapsed} s elapsed
           </p>
         </>
       )}
@@ -69,11 +81,16 @@ export function ProgressView({
         {AGENTS.map((agent) => {
           const state = agentState(analysis, agent.name);
           const summary = analysis.agents.find((a) => a.agent === agent.name);
+          const took = FINISHED.has(state)
+            ? seconds(summary?.duration_ms ?? analysis.progress.find((p) => p.agent === agent.name)?.duration_ms)
+            : null;
           return (
             <li key={agent.name} className={styles.step} data-state={state}>
               <span className={styles.dot} aria-hidden="true" />
               <div>
-                <strong>{agent.title}</strong> <span className={styles.state}>{LABEL[state]}</span>
+                <strong>{agent.title}</strong>{" "}
+                <span className={styles.state}>{LABEL[state]}</span>
+                {took && <span className={styles.state}>· {took}</span>}
                 <div className="hint">{agent.does}</div>
                 {summary?.error && <div className="field-error">{summary.error}</div>}
                 {state === "DEGRADED" && summary?.gaps && summary.gaps.length > 0 && (

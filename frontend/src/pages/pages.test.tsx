@@ -1,8 +1,9 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 
+import type { AnalysisResponse } from "../api/types";
 import { apiError, fakeServer, json } from "../test/fakeServer";
-import { analysis, RESULT, SMART_MONEY, TASK, TOKEN, TOKENS } from "../test/fixtures";
+import { analysis, progressOf, RESULT, SMART_MONEY, TASK, TOKEN, TOKENS } from "../test/fixtures";
 import { renderApp } from "../test/render";
 
 const ME = { user_id: "u1", email: "trader@example.com", created_at: "2026-01-01T00:00:00Z", tier: "free" };
@@ -75,6 +76,29 @@ describe("analyze", () => {
     expect(window.location.pathname).toBe(`/analyses/${TASK}`);
     expect(server.calls.find((c) => c.path === "/analyze")!.body).toEqual({ token_address: TOKEN, chain: "bsc" });
   });
+
+  it("shows each agent's own state live while polling: done ones with their status, the others running", async () => {
+    const running: Partial<AnalysisResponse> = { status: "RUNNING", result: null, agents: [], completed_at: null };
+    const server = fakeServer({
+      "GET /users/me": () => json(ME),
+      "GET /analysis/:id": [
+        () => json(analysis(running)),
+        () => json(analysis({ ...running, progress: progressOf([], { ml: "DEGRADED" }) })),
+        () => json(analysis()),
+      ],
+    });
+    renderApp(`/analyses/${TASK}`, server.fetch);
+    const steps = () => screen.getAllByRole("listitem").map((li) => li.textContent ?? "");
+    expect(await screen.findByText("0 of 3 agents done", { exact: false })).toHaveAttribute("role", "status");
+    expect(screen.getAllByText("Running…")).toHaveLength(3);
+    // the ML agent recorded DEGRADED: shown at once, while the others still run
+    expect(await screen.findByText("Done, partly", {}, { timeout: 3000 })).toBeInTheDocument();
+    expect(screen.getByRole("status")).toHaveTextContent("1 of 3 agents done");
+    expect(steps().find((t) => t.startsWith("ML model"))).toMatch(/Done, partly· 0\.3 s/);
+    expect(steps().filter((t) => t.includes("Running…"))).toHaveLength(2);
+    expect(await screen.findByRole("heading", { name: "Trap Token (TRAP)" }, { timeout: 5000 })).toBeInTheDocument();
+    expect(server.calls.filter((c) => c.path === `/analysis/${TASK}`)).toHaveLength(3);
+  }, 15_000);
 
   it("says 'slow down' with the wait when rate limited", async () => {
     const server = fakeServer({

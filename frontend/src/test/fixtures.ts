@@ -1,4 +1,4 @@
-import type { AnalysisResponse, AnalysisResult } from "../api/types";
+import type { AgentProgress, AgentStatus, AnalysisResponse, AnalysisResult } from "../api/types";
 
 export const TOKEN = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 export const TASK = "0123456789abcdef0123456789abcdef";
@@ -213,6 +213,11 @@ export const RESULT: AnalysisResult = {
 
 export function analysis(over: Partial<AnalysisResponse> = {}): AnalysisResponse {
   const now = new Date().toISOString();
+  const agents = over.agents ?? [
+    { agent: "heuristic", status: "OK", duration_ms: 40, gaps: [], error: null },
+    { agent: "ml", status: "OK", duration_ms: 20, gaps: [], error: null },
+    { agent: "smart_money", status: "DEGRADED", duration_ms: 10, gaps: ["no wallet list"], error: null },
+  ];
   return {
     task_id: TASK,
     status: "COMPLETED",
@@ -226,13 +231,21 @@ export function analysis(over: Partial<AnalysisResponse> = {}): AnalysisResponse
     links: { self: `/analysis/${TASK}` },
     result: RESULT,
     error: null,
-    agents: [
-      { agent: "heuristic", status: "OK", duration_ms: 40, gaps: [], error: null },
-      { agent: "ml", status: "OK", duration_ms: 20, gaps: [], error: null },
-      { agent: "smart_money", status: "DEGRADED", duration_ms: 10, gaps: ["no wallet list"], error: null },
-    ],
+    agents,
+    progress: progressOf(agents),
     ...over,
   };
+}
+
+/** The API's `progress` for these final agents: done for those with a status, the others pending. */
+export function progressOf(agents: AnalysisResponse["agents"], live: Record<string, AgentStatus> = {}): AgentProgress[] {
+  return (["heuristic", "ml", "smart_money"] as const).map((name) => {
+    const a = agents.find((x) => x.agent === name);
+    const status = a?.status ?? live[name];
+    return status
+      ? { agent: name, state: "done", status, duration_ms: a?.duration_ms ?? 300, finished_at: a ? null : new Date().toISOString() }
+      : { agent: name, state: "pending", status: null, duration_ms: null, finished_at: null };
+  });
 }
 
 export const TOKENS = { access_token: "access-1", refresh_token: "refresh-1", token_type: "bearer", expires_in: 900 };

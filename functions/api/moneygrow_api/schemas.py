@@ -8,7 +8,8 @@ from typing import Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from moneygrow.chains import Chain
-from moneygrow.models import AgentStatus, AnalysisResult, AnalysisStatus
+from moneygrow.models import AgentName, AgentStatus, AnalysisResult, AnalysisStatus
+from moneygrow.services.analyses import agent_progress
 from moneygrow.store.records import Analysis, ApiKey, User
 
 T = TypeVar("T")
@@ -212,6 +213,20 @@ class AgentSummary(BaseModel):
     error: str | None = None
 
 
+class AgentProgress(BaseModel):
+    """One agent's state (moneygrow.services.analyses.agent_progress): `done` as soon as the agent
+    itself recorded how it ended while the workflow runs, or from the final `agents` once it ended;
+    `pending` while it runs; `not_reported` when the analysis ended without word from it."""
+
+    agent: AgentName
+    state: Literal["pending", "done", "not_reported"]
+    status: AgentStatus | None = Field(None, description="How it ended (OK, DEGRADED, FAILED) when done")
+    duration_ms: int | None = None
+    finished_at: datetime | None = Field(
+        None, description="When the agent recorded it (null: from the final list)"
+    )
+
+
 class AnalysisResponse(AnalysisSummary):
     updated_at: datetime
     result: AnalysisResult | None = Field(
@@ -224,6 +239,9 @@ class AnalysisResponse(AnalysisSummary):
     )
     error: dict[str, Any] | None
     agents: list[AgentSummary]
+    progress: list[AgentProgress] = Field(
+        description="Each agent (heuristic, ml, smart_money, in that order), live while PENDING/RUNNING"
+    )
 
     @classmethod
     def full(cls, a: Analysis) -> AnalysisResponse:
@@ -233,6 +251,7 @@ class AnalysisResponse(AnalysisSummary):
             result=AnalysisResult.model_validate(a.result) if a.result is not None else None,
             error=a.error,
             agents=[AgentSummary.model_validate(agent) for agent in a.agents],
+            progress=[AgentProgress.model_validate(s, from_attributes=True) for s in agent_progress(a)],
         )
 
 

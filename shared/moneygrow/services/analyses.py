@@ -6,13 +6,15 @@ import random
 import time
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
 
 from eth_utils.address import is_checksum_address, is_hex_address, to_checksum_address
 
 from moneygrow.chains import Chain
 from moneygrow.errors import Conflict, NotAToken, NotFound, ServiceUnavailable, ValidationFailed
-from moneygrow.models import AnalysisStatus, AnalysisTask, RiskLevel, utcnow
+from moneygrow.models import AgentName, AgentStatus, AnalysisStatus, AnalysisTask, RiskLevel, utcnow
 from moneygrow.observability import logger
 from moneygrow.store.base import ActiveTaskExists, Page, Store
 from moneygrow.store.records import Analysis
@@ -201,6 +203,38 @@ def reconcile(store: Store, workflow: Workflow, analysis: Analysis) -> Analysis:
             },
         )
     return analysis
+
+
+@dataclass(frozen=True)
+class AgentState:
+    """One agent of an analysis as the progress view shows it."""
+
+    agent: AgentName
+    state: Literal["pending", "done", "not_reported"]
+    status: AgentStatus | None = None  # how it ended, when done
+    duration_ms: int | None = None
+    finished_at: datetime | None = None  # when the agent itself recorded it (None: only the aggregate said)
+
+
+def agent_progress(analysis: Analysis) -> list[AgentState]:
+    """Each agent, in workflow order: done with its status once it recorded how it ended (live,
+    while the workflow runs) or once the aggregate stored the final list (the source of truth: it
+    also knows the agents that crashed or timed out, which record nothing), else pending; an agent
+    of a settled analysis that nobody reported (the workflow failed before aggregating) is not_reported."""
+    final = {a.get("agent"): a for a in analysis.agents if a.get("status")}
+    settled = analysis.status in (AnalysisStatus.COMPLETED, AnalysisStatus.FAILED)
+    states = []
+    for agent in AgentName:
+        summary, recorded = final.get(agent.value), analysis.progress.get(agent.value)
+        finished_at = recorded.finished_at if recorded else None
+        if summary is not None:
+            status, duration = AgentStatus(summary["status"]), summary.get("duration_ms")
+            states.append(AgentState(agent, "done", status, duration, finished_at))
+        elif recorded is not None:
+            states.append(AgentState(agent, "done", recorded.status, recorded.duration_ms, finished_at))
+        else:
+            states.append(AgentState(agent, "not_reported" if settled else "pending"))
+    return states
 
 
 def list_history(
