@@ -263,6 +263,33 @@ class HandlerBridge:
 # --- moto knobs ------------------------------------------------------------------------------------
 
 
+_DYNAMO_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def serialised_moto_dynamodb() -> Iterator[None]:
+    """One DynamoDB request at a time in moto (each request is atomic in DynamoDB itself): moto's
+    TransactWriteItems deep-copies the table while other threads (the API, the workflow's handlers,
+    the schedules) write to it, and fails with 'dictionary changed size during iteration'."""
+    from moto.dynamodb.responses import DynamoHandler
+
+    original = DynamoHandler.call_action
+    if getattr(original, "__wrapped__", None) is not None:  # already serialised (nested LocalAws)
+        yield
+        return
+
+    def serialised(handler: Any) -> Any:
+        with _DYNAMO_LOCK:
+            return original(handler)
+
+    serialised.__wrapped__ = original  # type: ignore[attr-defined]
+    DynamoHandler.call_action = serialised  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        DynamoHandler.call_action = original  # type: ignore[method-assign]
+
+
 def quiet_moto_logs(level: int = logging.CRITICAL) -> None:
     """moto's ASL interpreter logs every caught task failure as a huge ERROR; the workflow handles them."""
     logging.getLogger("moto.stepfunctions.parser").setLevel(level)
@@ -425,6 +452,7 @@ class LocalAws:
     def __enter__(self) -> LocalAws:
         quiet_moto_logs()
         self._stack.enter_context(self.bridge)
+        self._stack.enter_context(serialised_moto_dynamodb())
         if self._retry_sleep is not None:
             self._stack.enter_context(retry_sleep_scale(self._retry_sleep))
         return self

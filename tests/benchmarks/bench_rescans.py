@@ -21,7 +21,6 @@ alerts published (0 on the first cycle, the baseline, and 0 again when nothing c
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import statistics
@@ -30,7 +29,7 @@ import threading
 import time
 import warnings
 from collections import Counter as Tally
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -113,42 +112,6 @@ class RpcCounter:
         self.calls.clear()
         for t in self.times.values():
             t.clear()
-
-
-def serialise_moto_dynamodb() -> None:
-    """One DynamoDB request at a time in moto, as DynamoDB itself is atomic per request: moto's
-    TransactWriteItems deep-copies the table while other threads (the workflow's handlers, the
-    schedule) write to it, which fails with 'dictionary changed size during iteration'."""
-    from moto.dynamodb.responses import DynamoHandler
-
-    call_action, lock = DynamoHandler.call_action, threading.Lock()
-
-    def serialised(handler: DynamoHandler) -> Any:
-        with lock:
-            return call_action(handler)
-
-    DynamoHandler.call_action = serialised  # type: ignore[method-assign]
-
-
-@contextlib.contextmanager
-def one_botocore_session_per_thread() -> Iterator[None]:
-    """PynamoDB's transactions here each open a Connection, so a new botocore session and client,
-    which reloads botocore's JSON models (~0.4 s of CPU per transaction). While active, a thread
-    keeps its session (what one Connection per store would give)."""
-    import pynamodb.connection.base as pynamodb_base
-
-    local, original = threading.local(), pynamodb_base.get_session  # type: ignore[attr-defined]
-
-    def cached() -> Any:
-        if getattr(local, "session", None) is None:
-            local.session = original()
-        return local.session
-
-    pynamodb_base.get_session = cached  # type: ignore[attr-defined,assignment]
-    try:
-        yield
-    finally:
-        pynamodb_base.get_session = original  # type: ignore[attr-defined]
 
 
 def _configure(resources_env: dict[str, str], rpc_url: str) -> None:
@@ -278,11 +241,6 @@ def main() -> None:
     parser.add_argument("--in-flight", type=int, default=4, help="Schedule.max_in_flight (the cloud's: 4)")
     parser.add_argument("--users", type=int, default=12)
     parser.add_argument("--cycles", type=int, default=2, help="the second one changes nothing")
-    parser.add_argument(
-        "--reuse-sessions",
-        action="store_true",
-        help="keep one botocore session per thread in the cycles too (a store's Connection reused)",
-    )
     args = parser.parse_args()
     if args.users < 2 or 2 * args.tokens > args.users * 90:
         parser.error("at most 100 watched tokens per (pro) user: raise --users")
@@ -302,7 +260,6 @@ def main() -> None:
             f"deploy: DEX and native/USD pools {dex_s:.1f} s; {args.tokens} tokens with pools "
             f"{time.perf_counter() - started - dex_s:.1f} s ({', '.join(dict.fromkeys(KINDS))})"
         )
-        serialise_moto_dynamodb()
         moto = mock_aws(config=MOTO_CONFIG)  # type: ignore[call-overload]
         with moto, LocalAws(template, retry_sleep=0.0) as aws:
             resources = aws.provision()
@@ -324,20 +281,15 @@ def main() -> None:
 
             SnsAlertChannels.publish = counting_publish  # type: ignore[method-assign,assignment]
             started = time.perf_counter()
-            with one_botocore_session_per_thread():  # setup, not measured
-                entries, watched = watch_tokens(
-                    tokens, args.users, resources.env()["MONEYGROW_ALERTS_TOPIC_ARN"]
-                )
+            entries, watched = watch_tokens(tokens, args.users, resources.env()["MONEYGROW_ALERTS_TOPIC_ARN"])
             print(
                 f"watchlists: {entries} entries by {args.users} users over {watched} tokens "
                 f"({time.perf_counter() - started:.1f} s); max in flight {args.in_flight}"
             )
             sfn = aws.client("stepfunctions")
-            sessions = one_botocore_session_per_thread() if args.reuse_sessions else contextlib.nullcontext()
-            with sessions:
-                for cycle in range(1, args.cycles + 1):
-                    print(f"cycle {cycle}" + (" (the baseline)" if cycle == 1 else " (nothing changed)"))
-                    run_cycle(args.tokens, args.in_flight, counter, alerts, sfn, tokens)
+            for cycle in range(1, args.cycles + 1):
+                print(f"cycle {cycle}" + (" (the baseline)" if cycle == 1 else " (nothing changed)"))
+                run_cycle(args.tokens, args.in_flight, counter, alerts, sfn, tokens)
             for alert in alerts[:5]:
                 print(f"  alert: {alert.token_address} {[c.kind for c in alert.changes]}")
 

@@ -252,6 +252,8 @@ class DynamoStore:
 
     def __init__(self, table_name: str, region: str) -> None:
         bind_models(_MODELS, table_name, region)
+        # One connection for the transactions: a new one per call builds a botocore client (~0.4 s).
+        self._connection = Connection(region=region)
         self._table_name = table_name
         self._region = region
 
@@ -259,7 +261,7 @@ class DynamoStore:
     def create_user(self, user: User) -> None:
         email_key = f"EMAIL#{user.email}"
         try:
-            with TransactWrite(connection=Connection(region=self._region)) as tx:
+            with TransactWrite(connection=self._connection) as tx:
                 tx.save(
                     EmailItem(pk=email_key, sk="EMAIL", user_id=user.user_id),
                     condition=EmailItem.pk.does_not_exist(),
@@ -439,7 +441,7 @@ class DynamoStore:
         )
         try:
             # One transaction: whoever sees the lock also finds its record (no "orphaned" lock).
-            with TransactWrite(connection=Connection(region=self._region)) as tx:
+            with TransactWrite(connection=self._connection) as tx:
                 # A lock past its expiry counts as free: TTL deletion in DynamoDB is lazy.
                 tx.save(
                     lock, condition=ActiveTaskItem.pk.does_not_exist() | (ActiveTaskItem.expires_at < now)

@@ -149,7 +149,7 @@ def _conditional_failed(exc: Exception) -> bool:
 class DynamoWatchStore:
     def __init__(self, table_name: str, region: str) -> None:
         bind_models(_MODELS, table_name, region)
-        self._region = region
+        self._connection = Connection(region=region)  # reused by every transaction (see DynamoStore)
 
     # watch entries
     def put_watch(self, entry: WatchEntry, max_entries: int, due_at: datetime) -> bool:
@@ -172,7 +172,7 @@ class DynamoWatchStore:
             raise LimitReached(str(max_entries))
         token = WatchedTokenItem(pk=_token_pk(entry.chain, entry.token_address), sk="TOKEN")
         try:
-            with TransactWrite(connection=Connection(region=self._region)) as tx:
+            with TransactWrite(connection=self._connection) as tx:
                 tx.save(item, condition=WatchItem.pk.does_not_exist())
                 tx.update(
                     token,
@@ -208,7 +208,7 @@ class DynamoWatchStore:
         item = WatchItem(pk=f"USER#{user_id}", sk=_watch_sk(chain, token))
         watched = WatchedTokenItem(pk=_token_pk(chain, token), sk="TOKEN")
         try:
-            with TransactWrite(connection=Connection(region=self._region)) as tx:
+            with TransactWrite(connection=self._connection) as tx:
                 tx.delete(item, condition=WatchItem.pk.exists())
                 tx.update(
                     watched,
