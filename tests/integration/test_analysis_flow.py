@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -115,6 +116,13 @@ def test_scam_token_is_flagged_through_the_whole_workflow(
     assert any("dilute" in r for r in result["recommendations"])  # advice follows the findings
     assert result["timings_ms"]["total"] > 0 and result["timings_ms"]["heuristic"] >= 0
     assert [a["agent"] for a in body["agents"]] == ["heuristic", "ml", "smart_money"]
+    # each agent recorded how it ended on the record itself, during the run (the live progress view):
+    # finished_at comes only from an agent's own record, never from the aggregate's list
+    assert [(p["agent"], p["state"], p["status"]) for p in body["progress"]] == [
+        (agent, "done", "OK") for agent in ("heuristic", "ml", "smart_money")
+    ]
+    created, completed = (datetime.fromisoformat(body[k]) for k in ("created_at", "completed_at"))
+    assert all(created <= datetime.fromisoformat(p["finished_at"]) <= completed for p in body["progress"])
     history = stack.get("/analysis/history", headers=headers).json()["items"]
     assert history[0]["task_id"] == body["task_id"] and history[0]["risk_score"] == result["risk_score"]
 

@@ -165,6 +165,19 @@ def test_agents_failing_on_rpc_are_caught_and_the_aggregate_still_runs(
     assert set(statuses.values()) <= {"FAILED", "DEGRADED"}
     assert [a["agent"] for a in analysis.agents] == ["heuristic", "ml", "smart_money"]
     assert all(a["error"] for a in analysis.agents if a["status"] == "FAILED")
+    # An agent that answered records how it ended on the record itself, during the run (the progress
+    # view's live state); one that raised records nothing: its FAILED comes from the aggregate's list
+    # (and so does the API's progress for it).
+    answered = {agent for agent, status in statuses.items() if status != "FAILED"}
+    assert set(analysis.progress) == answered  # here every agent needs the chain: none answered
+    for agent in answered:
+        assert analysis.progress[agent].status == statuses[agent]
+        assert analysis.created_at <= analysis.progress[agent].finished_at <= analysis.completed_at
+    from moneygrow.services.analyses import agent_progress
+
+    assert [(s.agent, s.state, s.status) for s in agent_progress(analysis)] == [
+        (agent, "done", status) for agent, status in statuses.items()
+    ]
 
     # Retry ran before Catch: a failed agent was scheduled 1 + MaxAttempts(2) times; others once.
     scheduled: dict[str, int] = {}
