@@ -1,12 +1,15 @@
 // The trader's journey in a real headless Chromium (Debian's, driven by playwright-core: no browser
 // download) against the running stack: sign up → create an API key → analyze a zoo token → see the
-// findings the backend produced → history → revoke the key → sign out. Saves a screenshot of each
+// findings the backend produced → watch it → history → revoke the key → the watchlist → a webhook
+// alert destination (its signed confirmation received and confirmed) → sign out. Saves a screenshot of each
 // screen, and fails on any console error, page error, CSP violation or request to another origin.
 //
 //   WEB_URL=http://127.0.0.1:8080 TOKEN_ADDRESS=0x... [SCREENSHOTS=dir] [CHROMIUM=/usr/bin/chromium] \
 //     node e2e/journey.mjs
 import assert from "node:assert/strict";
+import { createHmac, timingSafeEqual } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { join, resolve } from "node:path";
 
 import { chromium } from "playwright-core";
@@ -46,6 +49,22 @@ async function shot(name, { fullPage = true } = {}) {
 }
 
 const heading = (name) => page.getByRole("heading", { name });
+
+// A webhook receiver on this machine (the dev stack allows http://127.0.0.1 webhooks): it keeps each
+// POST with its headers, so the journey can check the signature with the secret the page showed.
+const deliveries = [];
+let delivered = () => undefined;
+const receiver = createServer((request, response) => {
+  const chunks = [];
+  request.on("data", (chunk) => chunks.push(chunk));
+  request.on("end", () => {
+    deliveries.push({ headers: request.headers, body: Buffer.concat(chunks) });
+    response.writeHead(200, { "content-type": "application/json" }).end("{}");
+    delivered();
+  });
+});
+await new Promise((ready) => receiver.listen(0, "127.0.0.1", ready));
+const HOOK = `http://127.0.0.1:${receiver.address().port}/moneygrow`;
 
 // The smart-money card with its score, and its whale-flow chart once the lazy chunk has drawn it.
 async function smartMoneyShown() {
@@ -134,10 +153,15 @@ try {
     assert.equal(await card.getByRole("table", { name: "Deployer-linked wallets" }).getByRole("row").count(), smart.deployer_linked.length && smart.deployer_linked.length + 1);
   }
 
+  // Watch it (any change): the button turns into "Watching".
+  await page.getByRole("button", { name: "Watch this token" }).click();
+  await page.getByText("Watching", { exact: true }).waitFor();
+
   // 6. The shareable URL opens the same analysis (a reload: the session survives in this tab).
   await page.reload();
   await heading(/^Findings/).waitFor();
   await smartMoneyShown();
+  await page.getByText("Watching", { exact: true }).waitFor(); // the API says it is watched
 
   // 7. Phone width.
   await page.setViewportSize({ width: 390, height: 844 });
@@ -186,7 +210,52 @@ try {
   const revoked = await page.request.get(`${apiUrl}/analysis/history`, { headers: { "X-API-Key": secret } });
   assert.equal(revoked.status(), 401, "a revoked key is refused");
 
-  // 11. Sign out.
+  // 11. The watchlist: the token watched from its analysis, with its threshold and next rescan (a
+  // rescan may already have run: the dev stack rescans every minute; the journey does not wait for one).
+  await page.getByRole("link", { name: "Watchlist", exact: true }).click();
+  await heading("Watchlist").waitFor();
+  const watchRow = page.getByRole("table", { name: "Watched tokens" }).getByRole("row").filter({ hasText: `${TOKEN.slice(0, 8)}…${TOKEN.slice(-6)}` });
+  await watchRow.waitFor();
+  assert.ok((await watchRow.textContent()).includes("Any change"));
+  const lastCheck = watchRow.getByRole("link", { name: /^Last check of / });
+  const rescanned = (await lastCheck.count()) > 0;
+  if (rescanned) assert.match(await lastCheck.getAttribute("href"), /^\/analyses\/[0-9a-f]{32}$/);
+  await shot("10-watchlist");
+
+  // 12. Alerts: add a webhook by keyboard (Enter submits); its signing secret is shown once and copied,
+  // and signs the subscription.confirmation event the receiver got; visiting its confirm_url confirms it.
+  await page.getByRole("link", { name: "Alerts", exact: true }).click();
+  await heading("Alert destinations").waitFor();
+  const confirmation = new Promise((resolve) => (delivered = resolve));
+  await page.getByLabel("Webhook URL").fill(HOOK);
+  await page.getByLabel("Webhook URL").press("Enter");
+  const signingSecret = (await page.getByTestId("signing-secret").textContent()).trim();
+  await page.getByRole("button", { name: "Copy secret" }).click();
+  await page.getByText("Copied", { exact: true }).waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), signingSecret);
+  await page.getByRole("table", { name: "Alert destinations" }).getByText("Pending confirmation").waitFor();
+  await shot("11-alerts");
+  await confirmation;
+  const event = deliveries.at(-1);
+  assert.equal(event.headers["moneygrow-event"], "subscription.confirmation");
+  const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(event.headers["moneygrow-signature"]) ?? [];
+  const expected = createHmac("sha256", signingSecret).update(`${t}.`).update(event.body).digest();
+  assert.ok(v1 && timingSafeEqual(Buffer.from(v1, "hex"), expected), "the delivery is signed with the secret the page showed");
+  const confirmed = await page.request.get(JSON.parse(event.body.toString()).confirm_url);
+  assert.equal(confirmed.status(), 200);
+  await page.reload();
+  await page.getByRole("table", { name: "Alert destinations" }).getByText("Confirmed", { exact: true }).waitFor();
+  assert.equal(await page.getByTestId("signing-secret").count(), 0, "the secret is shown only once");
+
+  // Phone width: the watchlist's rows become cards, nothing scrolls sideways.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.getByRole("link", { name: "Watchlist", exact: true }).click();
+  await page.getByText(`${TOKEN.slice(0, 8)}…${TOKEN.slice(-6)}`, { exact: true }).waitFor();
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), "no sideways scroll");
+  await shot("12-watchlist-phone");
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  // 13. Sign out.
   await page.getByRole("button", { name: "Sign out" }).click();
   await heading("Sign in").waitFor();
 
@@ -194,7 +263,7 @@ try {
   const foreign = [...origins].filter((o) => !allowed.has(o) && !o.startsWith("data:"));
   assert.deepEqual(foreign, [], "no request leaves the local stack (no CDN)");
   assert.deepEqual(problems, [], "no console errors, page errors or CSP violations");
-  const report = { ok: true, seconds: (Date.now() - started) / 1000, task_id: taskId, risk_level: result.risk_level, findings: result.heuristic_risks.length, screenshots };
+  const report = { ok: true, seconds: (Date.now() - started) / 1000, task_id: taskId, risk_level: result.risk_level, findings: result.heuristic_risks.length, watched_token_rescanned: rescanned, screenshots };
   writeFileSync(join(SHOTS, "report.json"), JSON.stringify(report, null, 2));
   console.log(JSON.stringify(report));
 } catch (error) {
@@ -203,4 +272,5 @@ try {
   throw error;
 } finally {
   await browser.close();
+  receiver.close();
 }

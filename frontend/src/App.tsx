@@ -1,5 +1,5 @@
 import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import type { ReactNode } from "react";
+import { lazy, Suspense, type ReactNode } from "react";
 import { BrowserRouter, Navigate, Route, Routes, useLocation, type Location } from "react-router-dom";
 
 import { ApiProvider, useSession } from "./api/context";
@@ -12,6 +12,10 @@ import { HistoryPage } from "./pages/HistoryPage";
 import { KeysPage } from "./pages/KeysPage";
 import { SignInPage, SignUpPage } from "./pages/AuthPages";
 import { NotFoundPage } from "./pages/NotFoundPage";
+
+// Watchlist and alerts: pages of their own, loaded when first opened (not in the initial bundle).
+const WatchlistPage = lazy(() => import("./pages/WatchlistPage").then((m) => ({ default: m.WatchlistPage })));
+const AlertsPage = lazy(() => import("./pages/AlertsPage").then((m) => ({ default: m.AlertsPage })));
 
 export function makeQueryClient(): QueryClient {
   return new QueryClient({
@@ -43,6 +47,10 @@ function RequireAuth({ children }: { children: ReactNode }) {
   return <>{children}</>;
 }
 
+function Lazy({ children }: { children: ReactNode }) {
+  return <Suspense fallback={<p role="status">Loading…</p>}>{children}</Suspense>;
+}
+
 export function AppRoutes() {
   return (
     <Routes>
@@ -53,6 +61,8 @@ export function AppRoutes() {
         <Route path="/analyses/:taskId" element={<RequireAuth><AnalysisPage /></RequireAuth>} />
         <Route path="/history" element={<RequireAuth><HistoryPage /></RequireAuth>} />
         <Route path="/keys" element={<RequireAuth><KeysPage /></RequireAuth>} />
+        <Route path="/watchlist" element={<RequireAuth><Lazy><WatchlistPage /></Lazy></RequireAuth>} />
+        <Route path="/alerts" element={<RequireAuth><Lazy><AlertsPage /></Lazy></RequireAuth>} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -1,7 +1,8 @@
 """End to end in a real browser: the dev stack started as the README says (`python -m devstack`, which
 `make dev` runs, serving frontend/dist beside the API), driven by frontend/e2e/journey.mjs in Debian's
 headless Chromium (playwright-core with that executable; no browser is downloaded): sign up → create
-an API key → analyze a zoo token → the findings the backend produced → history → revoke the key.
+an API key → analyze a zoo token → the findings the backend produced → watch it → history → revoke the
+key → the watchlist → a webhook alert destination (its signed confirmation received, then confirmed).
 
 The journey fails on any console error, page error or Content-Security-Policy violation (the dev
 stack sends the policy CloudFront sends), and saves a screenshot of each screen in build/web-screenshots/.
@@ -35,6 +36,9 @@ SCREENS = (
     "07-result-phone",
     "08-history",
     "09-key-revoked",
+    "10-watchlist",
+    "11-alerts",
+    "12-watchlist-phone",
 )
 
 

@@ -11,11 +11,16 @@ import type {
   ApiKey,
   ApiKeyRequest,
   Chain,
+  Channel,
   NewApiKey,
+  NewSubscription,
   RiskLevel,
   Submitted,
+  Subscription,
   TokenResponse,
   User,
+  Watch,
+  WatchRequest,
 } from "./types";
 
 export interface HistoryFilters {
@@ -117,6 +122,39 @@ export class MoneyGrowApi {
       this.http.GET("/analysis/history", {
         params: { query: { limit, cursor, ...(chain ? { chain } : {}), ...(level ? { level } : {}) } },
       }),
+    );
+  }
+
+  // --- watchlist and alerts ---------------------------------------------------------------------------
+
+  /** The caller's watched tokens, each with its next rescan and last check. */
+  watchlist(cursor?: string, limit = 20): Promise<Page<Watch>> {
+    return this.call(() => this.http.GET("/watchlist", { params: { query: { limit, cursor } } }));
+  }
+
+  /** Watch a token, or replace its threshold when it is already watched. */
+  watch(request: WatchRequest): Promise<Watch> {
+    return this.call(() => this.http.POST("/watchlist", { body: request }));
+  }
+
+  async unwatch(chain: Chain, tokenAddress: string): Promise<void> {
+    await this.call(() =>
+      this.http.DELETE("/watchlist/{chain}/{token_address}", { params: { path: { chain, token_address: tokenAddress } } }),
+    );
+  }
+
+  subscriptions(cursor?: string, limit = 20): Promise<Page<Subscription>> {
+    return this.call(() => this.http.GET("/alerts/subscriptions", { params: { query: { limit, cursor } } }));
+  }
+
+  /** Add an alert destination; a webhook's signing_secret is in this answer only. */
+  subscribe(channel: Channel, endpoint: string): Promise<NewSubscription> {
+    return this.call(() => this.http.POST("/alerts/subscriptions", { body: { channel, endpoint } }));
+  }
+
+  async unsubscribe(subscriptionId: string): Promise<void> {
+    await this.call(() =>
+      this.http.DELETE("/alerts/subscriptions/{subscription_id}", { params: { path: { subscription_id: subscriptionId } } }),
     );
   }
 

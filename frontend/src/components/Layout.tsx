@@ -32,6 +32,8 @@ export function Layout() {
               Analyze
             </NavLink>
             <NavLink to="/history">History</NavLink>
+            <NavLink to="/watchlist">Watchlist</NavLink>
+            <NavLink to="/alerts">Alerts</NavLink>
             <NavLink to="/keys">API keys</NavLink>
           </nav>
         )}

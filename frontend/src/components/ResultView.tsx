@@ -8,6 +8,7 @@ import { ProgressView } from "./ProgressView";
 import { RiskGauge } from "./RiskGauge";
 import styles from "./ResultView.module.css";
 import { SmartMoneyCard } from "./SmartMoney";
+import { WatchButton } from "./WatchButton";
 
 const SEVERITIES: Severity[] = ["CRITICAL", "HIGH", "MEDIUM", "LOW"];
 
@@ -30,6 +31,7 @@ export function ResultView({ analysis }: { analysis: AnalysisResponse }) {
           </p>
         </div>
         <div className={styles.share}>
+          {!notAToken && <WatchButton chain={analysis.chain} tokenAddress={analysis.token_address} />}
           <span className="hint">Share this analysis</span>
           <CopyButton text={shareUrl} label="Copy link" />
         </div>

@@ -1,4 +1,4 @@
-import type { AgentProgress, AgentStatus, AnalysisResponse, AnalysisResult } from "../api/types";
+import type { AgentProgress, AgentStatus, AnalysisResponse, AnalysisResult, Subscription, Watch } from "../api/types";
 
 export const TOKEN = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 export const TASK = "0123456789abcdef0123456789abcdef";
@@ -249,3 +249,28 @@ export function progressOf(agents: AnalysisResponse["agents"], live: Record<stri
 }
 
 export const TOKENS = { access_token: "access-1", refresh_token: "refresh-1", token_type: "bearer", expires_in: 900 };
+
+/** An entry of GET /watchlist (first rescan done unless `last_check: null`). */
+export function watched(over: Partial<Watch> = {}): Watch {
+  return {
+    chain: "ethereum",
+    token_address: TOKEN,
+    threshold: { kind: "any_change" },
+    created_at: "2026-12-01T08:00:00Z",
+    next_rescan_at: "2099-12-02T14:00:00Z",
+    last_check: { task_id: TASK, checked_at: "2026-12-02T08:00:00Z", risk_level: "CRITICAL", risk_score: 92 },
+    ...over,
+  };
+}
+
+/** An entry of GET /alerts/subscriptions. */
+export function subscription(over: Partial<Subscription> = {}): Subscription {
+  return {
+    subscription_id: "a".repeat(32),
+    channel: "webhook",
+    endpoint: "https://hooks.example.com/moneygrow",
+    status: "confirmed",
+    created_at: "2026-12-01T08:00:00Z",
+    ...over,
+  };
+}
