@@ -274,7 +274,7 @@ def serialised_moto_dynamodb() -> Iterator[None]:
     from moto.dynamodb.responses import DynamoHandler
 
     original = DynamoHandler.call_action
-    if getattr(original, "__wrapped__", None) is not None:  # already serialised (nested LocalAws)
+    if getattr(original, "moneygrow_serialised", False):  # already (a nested LocalAws)
         yield
         return
 
@@ -282,7 +282,7 @@ def serialised_moto_dynamodb() -> Iterator[None]:
         with _DYNAMO_LOCK:
             return original(handler)
 
-    serialised.__wrapped__ = original  # type: ignore[attr-defined]
+    serialised.moneygrow_serialised = True  # type: ignore[attr-defined]
     DynamoHandler.call_action = serialised  # type: ignore[method-assign]
     try:
         yield

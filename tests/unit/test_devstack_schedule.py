@@ -56,3 +56,40 @@ def test_rules_with_lambda_targets_fire_at_their_period() -> None:
     with schedules:
         assert bridge.fired.wait(5)
     assert bridge.calls[0] == ("job", '{"kind": "watchlist-rescan"}')
+
+
+def test_moto_dynamodb_transactions_from_many_threads_under_the_local_stack() -> None:
+    """moto's TransactWriteItems deep-copies the table while other threads write to it; the local
+    stack serialises DynamoDB requests so that concurrent rescans and API calls do not crash it."""
+    from concurrent.futures import ThreadPoolExecutor
+    from datetime import UTC, datetime
+
+    from moto import mock_aws
+
+    from devstack.aws import serialised_moto_dynamodb
+    from moneygrow.chains import Chain
+    from moneygrow.models import AnalysisStatus
+    from moneygrow.store.dynamo import DynamoStore, Item
+    from moneygrow.store.records import Analysis
+
+    with mock_aws(), serialised_moto_dynamodb():
+        store = DynamoStore("concurrency", "us-east-1")
+        Item.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
+        now = datetime.now(UTC)
+
+        def submit(n: int) -> None:
+            analysis = Analysis(
+                task_id=f"{n:032x}",
+                user_id=f"u{n}",
+                token_address="0x" + f"{n:040x}",
+                chain=Chain.ETHEREUM,
+                status=AnalysisStatus.PENDING,
+                created_at=now,
+                updated_at=now,
+            )
+            store.create_analysis(analysis, 900)
+            store.update_analysis(analysis.task_id, status=AnalysisStatus.RUNNING)
+
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(submit, range(120)))
+        assert all(store.get_analysis(f"{n:032x}") is not None for n in range(120))
