@@ -170,7 +170,7 @@ def unsubscribe_link(subscription_id: SubscriptionId, token: LinkToken, deps: De
 @router.post(
     "/hooks/sns/{subscription_id}",
     tags=["hooks"],
-    responses=_errors(400, 403, 422, 503) | {502: {"description": "The webhook refused the delivery"}},
+    responses=_errors(400, 403, 422, 502, 503),  # 502: the webhook refused it (SNS retries)
 )
 async def sns_delivery(subscription_id: SubscriptionId, request: Request, deps: Deps) -> HookResponse:
     """SNS delivers a webhook subscription's alerts here; they are forwarded to the webhook, signed.
