@@ -6,6 +6,7 @@ import { useApi } from "../api/context";
 import type { Channel, NewSubscription, Subscription } from "../api/types";
 import { CopyButton } from "../components/CopyButton";
 import { ErrorMessage } from "../components/ErrorMessage";
+import { LoadMore } from "../components/LoadMore";
 import { dateTime } from "../lib/format";
 import { useTitle } from "../lib/useTitle";
 import { CHANNELS, endpointProblem, normaliseEndpoint } from "../lib/watch";
@@ -165,18 +166,7 @@ export function AlertsPage() {
             </table>
           </div>
         )}
-        {list.hasNextPage && (
-          <div>
-            <button
-              type="button"
-              className="button secondary"
-              onClick={() => void list.fetchNextPage()}
-              disabled={list.isFetchingNextPage}
-            >
-              {list.isFetchingNextPage ? "Loading…" : "Load more"}
-            </button>
-          </div>
-        )}
+        <LoadMore query={list} />
       </section>
     </div>
   );

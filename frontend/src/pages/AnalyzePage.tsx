@@ -5,7 +5,8 @@ import { useNavigate } from "react-router-dom";
 import { useApi } from "../api/context";
 import type { Chain } from "../api/types";
 import { ErrorMessage } from "../components/ErrorMessage";
-import { addressProblem, CHAINS } from "../lib/address";
+import { TokenFields } from "../components/TokenFields";
+import { addressProblem } from "../lib/address";
 import { useTitle } from "../lib/useTitle";
 
 export function AnalyzePage() {
@@ -37,32 +38,15 @@ export function AnalyzePage() {
       </p>
       <form className="card stack" onSubmit={onSubmit} noValidate aria-label="Analyze a token">
         <div className="row wrap">
-          <label className="field grow">
-            <span>Token contract address</span>
-            <input
-              name="token_address"
-              inputMode="text"
-              autoComplete="off"
-              spellCheck={false}
-              placeholder="0x…"
-              className="mono"
-              value={address}
-              onChange={(e) => setAddress(e.target.value)}
-              onBlur={() => setTouched(address !== "")}
-              aria-invalid={showProblem}
-              aria-describedby="address-problem"
-            />
-          </label>
-          <label className="field">
-            <span>Chain</span>
-            <select name="chain" value={chain} onChange={(e) => setChain(e.target.value as Chain)}>
-              {CHAINS.map((c) => (
-                <option key={c.value} value={c.value}>
-                  {c.label}
-                </option>
-              ))}
-            </select>
-          </label>
+          <TokenFields
+            address={address}
+            onAddress={setAddress}
+            onBlur={() => setTouched(address !== "")}
+            chain={chain}
+            onChain={setChain}
+            invalid={showProblem}
+            problemId="address-problem"
+          />
         </div>
         <p id="address-problem" className="field-error" aria-live="polite">
           {showProblem ? problem : ""}

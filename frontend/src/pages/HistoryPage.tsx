@@ -5,6 +5,7 @@ import { Link, useSearchParams } from "react-router-dom";
 import { useApi } from "../api/context";
 import type { AnalysisSummary } from "../api/types";
 import { ErrorMessage } from "../components/ErrorMessage";
+import { LoadMore } from "../components/LoadMore";
 import { CHAINS, shortAddress } from "../lib/address";
 import { dateTime, LEVEL_ORDER, levelClass } from "../lib/format";
 import { useTitle } from "../lib/useTitle";
@@ -145,18 +146,7 @@ export function HistoryPage() {
           </table>
         </div>
       )}
-      {query.hasNextPage && (
-        <div>
-          <button
-            type="button"
-            className="button secondary"
-            onClick={() => void query.fetchNextPage()}
-            disabled={query.isFetchingNextPage}
-          >
-            {query.isFetchingNextPage ? "Loading…" : "Load more"}
-          </button>
-        </div>
-      )}
+      <LoadMore query={query} />
       {level && items.length > 1 && (
         <p className="hint">Risk over time is drawn when no level filter hides some of a token's analyses.</p>
       )}

@@ -5,6 +5,8 @@ import { Link } from "react-router-dom";
 import { useApi } from "../api/context";
 import type { Chain, Watch } from "../api/types";
 import { ErrorMessage } from "../components/ErrorMessage";
+import { TokenFields } from "../components/TokenFields";
+import { LoadMore } from "../components/LoadMore";
 import { ThresholdFields } from "../components/ThresholdFields";
 import { addressProblem, CHAINS, shortAddress } from "../lib/address";
 import { dateTime, levelClass } from "../lib/format";
@@ -105,31 +107,15 @@ export function WatchlistPage() {
       <form className="card stack" onSubmit={submit} noValidate aria-labelledby="watch-title">
         <h2 id="watch-title">Watch a token</h2>
         <div className="row wrap">
-          <label className="field grow">
-            <span>Token contract address</span>
-            <input
-              name="token_address"
-              autoComplete="off"
-              spellCheck={false}
-              placeholder="0x…"
-              className="mono"
-              value={address}
-              onChange={(e) => setAddress(e.target.value)}
-              onBlur={() => setTouched(address !== "")}
-              aria-invalid={showProblem}
-              aria-describedby="watch-address-problem"
-            />
-          </label>
-          <label className="field">
-            <span>Chain</span>
-            <select name="chain" value={chain} onChange={(e) => setChain(e.target.value as Chain)}>
-              {CHAINS.map((c) => (
-                <option key={c.value} value={c.value}>
-                  {c.label}
-                </option>
-              ))}
-            </select>
-          </label>
+          <TokenFields
+            address={address}
+            onAddress={setAddress}
+            onBlur={() => setTouched(address !== "")}
+            chain={chain}
+            onChain={setChain}
+            invalid={showProblem}
+            problemId="watch-address-problem"
+          />
           <ThresholdFields draft={draft} onChange={setDraft} problem={showScoreProblem ? scoreProblem : null} problemId="watch-threshold-problem" />
         </div>
         <p id="watch-address-problem" className="field-error" aria-live="polite">
@@ -300,18 +286,7 @@ export function WatchlistPage() {
             </table>
           </div>
         )}
-        {list.hasNextPage && (
-          <div>
-            <button
-              type="button"
-              className="button secondary"
-              onClick={() => void list.fetchNextPage()}
-              disabled={list.isFetchingNextPage}
-            >
-              {list.isFetchingNextPage ? "Loading…" : "Load more"}
-            </button>
-          </div>
-        )}
+        <LoadMore query={list} />
       </section>
     </div>
   );
