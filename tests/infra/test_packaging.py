@@ -161,3 +161,39 @@ def test_built_ml_package_has_the_training_versions() -> None:
         built = manifest["ml"].get(name) or manifest["core"].get(name)
         assert built == locked[name], (name, built, locked[name])
     assert not manifest.get("ml_deviations_from_lock")
+
+
+def _third_party_imports(*folders: str) -> set[str]:
+    """Top-level modules the shipped code imports (anywhere, lazily too), other than the stdlib and
+    its own packages."""
+    import ast
+
+    own = {"moneygrow", "moneygrow_api", "handler"}
+    found: set[str] = set()
+    for folder in folders:
+        for path in (ROOT / folder).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    names = [node.module]
+                else:
+                    continue
+                found |= {n.split(".")[0] for n in names}
+    return found - own - set(sys.stdlib_module_names)
+
+
+def test_everything_the_functions_import_is_packaged(build_layer: ModuleType) -> None:
+    """A module imported by shared/ or functions/ but only installed through a dev dependency works in
+    the tests and fails at import in Lambda (cryptography was one: the SNS signature check)."""
+    from importlib.metadata import packages_distributions
+
+    groups = build_layer.dependency_groups()
+    shipped = groups.core | groups.ml | groups.dropped
+    distributions = packages_distributions()
+    missing = {
+        module: distributions.get(module)
+        for module in _third_party_imports("shared/moneygrow", "functions")
+        if not {build_layer._normalize(d) for d in distributions.get(module, [])} & shipped
+    }
+    assert not missing, missing
