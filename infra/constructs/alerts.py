@@ -24,15 +24,10 @@ from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from infra.constructs.jobs import ScheduledJob, dead_letter_queue
-from infra.constructs.lambdas import FunctionDefaults, FunctionSpec, acknowledge, python_function
+from infra.constructs.lambdas import FunctionDefaults, FunctionSpec, acknowledge, grant_items, python_function
 
 NOTIFY_FUNCTION_TIMEOUT = cdk.Duration.seconds(10)  # a read, a compare, one publish
 SCHEDULE_TIMEOUT = cdk.Duration.minutes(15)  # the run waits for its rescans (moneygrow.watch.scheduler)
-_LEADING = "dynamodb:LeadingKeys"
-
-
-def _leading_keys(*patterns: str) -> dict[str, dict[str, list[str]]]:
-    return {"ForAllValues:StringLike": {_LEADING: list(patterns)}}
 
 
 class SchedulesAndAlerts(Construct):
@@ -125,11 +120,7 @@ class SchedulesAndAlerts(Construct):
         return fn
 
     def _grant(self, fn: lambda_.IFunction, actions: list[str], *leading_keys: str) -> None:
-        fn.add_to_role_policy(
-            iam.PolicyStatement(
-                actions=actions, resources=[self._table.table_arn], conditions=_leading_keys(*leading_keys)
-            )
-        )
+        grant_items(fn, self._table, actions, *leading_keys)
 
     def schedule_rescans(
         self, state_machine: sfn.IStateMachine, every: cdk.Duration, max_in_flight: int

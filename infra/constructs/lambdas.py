@@ -290,3 +290,17 @@ def grant_table(
     fn.add_to_role_policy(
         iam.PolicyStatement(actions=[f"dynamodb:{a}" for a in actions], resources=resources)
     )
+
+
+def grant_items(
+    fn: lambda_.IFunction, table: dynamodb.ITable, actions: list[str], *leading_keys: str
+) -> None:
+    """`actions` (full names, e.g. "dynamodb:GetItem") on the table's items whose partition key
+    matches one of `leading_keys` (e.g. "WALLET#*"): least privilege within the single table."""
+    fn.add_to_role_policy(
+        iam.PolicyStatement(
+            actions=actions,
+            resources=[table.table_arn],
+            conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": list(leading_keys)}},
+        )
+    )

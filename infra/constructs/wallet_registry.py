@@ -11,20 +11,15 @@ from __future__ import annotations
 
 import aws_cdk as cdk
 from aws_cdk import aws_dynamodb as dynamodb
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.constructs.jobs import ScheduledJob
-from infra.constructs.lambdas import FunctionDefaults, FunctionSpec
+from infra.constructs.lambdas import FunctionDefaults, FunctionSpec, grant_items
 
 JOB_TIMEOUT = cdk.Duration.minutes(5)  # MAX_TOKENS tokens x the agent's log budget, with margin
 REGISTRY_KEYS = ("WALLET#*", "TRACKED")  # the partition keys of the registry's items
-
-
-def _leading_keys(*patterns: str) -> dict[str, dict[str, list[str]]]:
-    return {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": list(patterns)}}
 
 
 class WalletRegistryJob(Construct):
@@ -75,11 +70,7 @@ class WalletRegistryJob(Construct):
 
     def grant(self, fn: lambda_.IFunction, actions: list[str], *leading_keys: str) -> None:
         """`actions` on the registry's items only (a condition on the partition key)."""
-        fn.add_to_role_policy(
-            iam.PolicyStatement(
-                actions=actions, resources=[self._table.table_arn], conditions=_leading_keys(*leading_keys)
-            )
-        )
+        grant_items(fn, self._table, actions, *leading_keys)
 
     def grant_agent(self, fn: lambda_.IFunction) -> None:
         """The smart-money agent reads wallet profiles and marks what it analysed as tracked."""

@@ -18,7 +18,7 @@ from moneygrow.store.base import ActiveTaskExists, EmailTaken, InvalidCursor, Pa
 from moneygrow.store.records import AgentProgress, Analysis, ApiKey, RefreshFamily, User
 
 
-def _page(items: list[Any], sort_keys: list[str], limit: int, cursor: str | None, owner: str) -> Page[Any]:
+def page_of(items: list[Any], sort_keys: list[str], limit: int, cursor: str | None, owner: str) -> Page[Any]:
     """Cursor = base64(owner|last sort key), checked against the caller like DynamoStore does."""
     start = 0
     if cursor:
@@ -76,7 +76,7 @@ class MemoryStore:
 
     def list_api_keys(self, user_id: str, limit: int, cursor: str | None) -> Page[ApiKey]:
         keys = sorted((k for (uid, _), k in self.keys.items() if uid == user_id), key=lambda k: k.key_id)
-        return _page(keys, [k.key_id for k in keys], limit, cursor, user_id)
+        return page_of(keys, [k.key_id for k in keys], limit, cursor, user_id)
 
     def delete_api_key(self, user_id: str, key_id: str) -> bool:
         return self.keys.pop((user_id, key_id), None) is not None
@@ -189,7 +189,9 @@ class MemoryStore:
             key=lambda a: (a.created_at, a.task_id),
             reverse=True,
         )
-        return _page(mine, [f"{a.created_at.isoformat()}#{a.task_id}" for a in mine], limit, cursor, user_id)
+        return page_of(
+            mine, [f"{a.created_at.isoformat()}#{a.task_id}" for a in mine], limit, cursor, user_id
+        )
 
     def ping(self) -> None:
         return None

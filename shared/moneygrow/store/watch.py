@@ -7,11 +7,12 @@ store/watch_dynamo.py (the application table, PynamoDB).
 from __future__ import annotations
 
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from moneygrow.chains import Chain
-from moneygrow.store.base import InvalidCursor, Page
+from moneygrow.store.base import Page
+from moneygrow.store.memory import page_of
 from moneygrow.watch.records import AlertSubscription, WatchedToken, WatchEntry
 
 TokenKey = tuple[Chain, str]  # (chain, checksummed address)
@@ -57,18 +58,6 @@ def token_key(chain: Chain, token: str) -> TokenKey:
     return chain, token
 
 
-def _page(items: list[Any], owner: str, limit: int, cursor: str | None) -> tuple[list[Any], str | None]:
-    """Offset paging over an ordered in-memory list; the cursor names its owner (no cross-user paging)."""
-    start = 0
-    if cursor:
-        who, _, offset = cursor.rpartition("#")
-        if who != owner or not offset.isdigit() or int(offset) > len(items):
-            raise InvalidCursor("cursor is not valid")
-        start = int(offset)
-    end = start + limit
-    return items[start:end], f"{owner}#{end}" if end < len(items) else None
-
-
 class MemoryWatchStore:
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -109,8 +98,10 @@ class MemoryWatchStore:
         return sorted(mine, key=lambda w: (w.chain.value, w.token_address.lower()))
 
     def list_watches(self, user_id: str, limit: int, cursor: str | None) -> Page[WatchEntry]:
-        items, nxt = _page(self._user_watches(user_id), user_id, limit, cursor)
-        return Page(items, nxt)
+        mine = self._user_watches(user_id)
+        return page_of(
+            mine, [f"{w.chain.value}#{w.token_address.lower()}" for w in mine], limit, cursor, user_id
+        )
 
     def all_watches(self, user_id: str) -> list[WatchEntry]:
         return self._user_watches(user_id)
@@ -180,15 +171,13 @@ class MemoryWatchStore:
         return sorted(mine, key=lambda s: (s.created_at, s.subscription_id))
 
     def list_subscriptions(self, user_id: str, limit: int, cursor: str | None) -> Page[AlertSubscription]:
-        items, nxt = _page(self._user_subs(user_id), user_id, limit, cursor)
-        return Page(items, nxt)
+        mine = self._user_subs(user_id)
+        return page_of(mine, [s.subscription_id for s in mine], limit, cursor, user_id)
 
     def all_subscriptions(self, user_id: str) -> list[AlertSubscription]:
         return self._user_subs(user_id)
 
     def acquire_lease(self, name: str, holder: str, now: datetime, ttl_s: int) -> bool:
-        from datetime import timedelta
-
         with self._lock:
             current = self._leases.get(name)
             if current is not None and current[0] != holder and current[1] > now:

@@ -144,8 +144,6 @@ MARGIN_S = 60.0  # left of the function's time when the run stops starting resca
 
 def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """The scheduled function: its settings, the table, the workflow; the budget from its timeout."""
-    from datetime import timedelta
-
     from moneygrow.adapters.stepfunctions import StepFunctionsWorkflow
     from moneygrow.config import get_settings
     from moneygrow.store.factory import default_store, default_watch_store
